@@ -1,0 +1,58 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+let package = Package(
+    name: "TLSKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "TLSKit", targets: ["TLSKit"]),
+        .library(name: "TLSKitNIO", targets: ["TLSKitNIO"]),
+        .executable(name: "tlskit", targets: ["tlskit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(
+            name: "TLSKit",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
+            name: "TLSKitNIO",
+            dependencies: [
+                "TLSKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "tlskit",
+            dependencies: [
+                "TLSKit",
+                "TLSKitNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TLSKitTests", dependencies: ["TLSKit"]),
+        .testTarget(
+            name: "TLSKitNIOTests",
+            dependencies: [
+                "TLSKit", "TLSKitNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "InteropTests", dependencies: ["TLSKit"]),
+    ]
+)
