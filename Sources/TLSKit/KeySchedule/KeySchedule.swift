@@ -1,0 +1,122 @@
+import Crypto
+
+/// The TLS 1.3 key schedule (RFC 8446 §7.1).
+///
+/// ```
+///              0
+///              |
+///              v
+///    PSK ->  HKDF-Extract = Early Secret          (KeySchedule.Early)
+///              |
+///              v
+///        Derive-Secret(., "derived", "")
+///              |
+///              v
+///    (EC)DHE -> HKDF-Extract = Handshake Secret   (KeySchedule.Handshake)
+///              |
+///              v
+///        Derive-Secret(., "derived", "")
+///              |
+///              v
+///    0 -> HKDF-Extract = Master Secret            (KeySchedule.Master)
+///              |
+///              +-----> Derive-Secret(., "res master", ClientHello...client Finished)
+///                      = resumption_master_secret (KeySchedule.Resumption)
+/// ```
+///
+/// Each stage is its own type, so only the Master stage can make application traffic
+/// secrets and only the Resumption stage can make a ticket PSK. Secrets are
+/// `SymmetricKey` throughout and never leave as plain bytes, except the outputs the
+/// protocol itself puts on the wire (Finished, binders) or hands to the application
+/// (exported keying material).
+enum KeySchedule {
+    /// The "tls13 " prefix every HkdfLabel label carries (RFC 8446 §7.1).
+    private static let labelPrefix: [UInt8] = Array("tls13 ".utf8)
+
+    /// HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 §7.1):
+    ///
+    ///     struct {
+    ///         uint16 length = Length;
+    ///         opaque label<7..255> = "tls13 " + Label;
+    ///         opaque context<0..255> = Context;
+    ///     } HkdfLabel;
+    ///
+    /// `label` must be at most 249 UTF-8 bytes, `context` at most 255 bytes, and `length`
+    /// 1 through 255 × Hash.length; callers that take these from the application (the
+    /// exporter) check them first.
+    static func expandLabel(
+        suite: CipherSuite, secret: SymmetricKey, label: String, context: [UInt8], length: Int
+    ) -> SymmetricKey {
+        let hash = suite.suiteHash
+        return hash.expand(pseudoRandomKey: secret, info: hkdfLabel(label, context: context, length: length), length: length)
+    }
+
+    private static func hkdfLabel(_ label: String, context: [UInt8], length: Int) -> [UInt8] {
+        precondition(length >= 0 && length <= Int(UInt16.max), "HKDF-Expand-Label length out of range")
+        var writer = ByteWriter(capacity: 4 + labelPrefix.count + label.utf8.count + context.count)
+        writer.writeUInt16(UInt16(length))
+        writer.writeBlock8 { label8 in
+            label8.writeBytes(labelPrefix)
+            label8.writeBytes(label.utf8)
+        }
+        writer.writeVector8(context)
+        return writer.bytes
+    }
+
+    /// Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label,
+    /// Transcript-Hash(Messages), Hash.length) (RFC 8446 §7.1), given the transcript hash.
+    static func deriveSecret(suite: CipherSuite, secret: SymmetricKey, label: String, transcriptHash: [UInt8]) -> SymmetricKey {
+        expandLabel(suite: suite, secret: secret, label: label, context: transcriptHash, length: suite.hashLength)
+    }
+
+    /// Derive-Secret over no messages: the context is the hash of the empty string.
+    static func deriveSecretOverEmptyTranscript(suite: CipherSuite, secret: SymmetricKey, label: String) -> SymmetricKey {
+        deriveSecret(suite: suite, secret: secret, label: label, transcriptHash: suite.suiteHash.emptyHash)
+    }
+
+    /// The Finished verify_data, also used for PSK binders (RFC 8446 §4.4.4, §4.2.11.2):
+    ///
+    ///     finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length)
+    ///     verify_data = HMAC(finished_key, Transcript-Hash(Handshake Context, Certificate*, CertificateVerify*))
+    ///
+    /// Compare received values in constant time.
+    static func finishedVerifyData(suite: CipherSuite, baseKey: SymmetricKey, transcriptHash: [UInt8]) -> [UInt8] {
+        let finishedKey = expandLabel(suite: suite, secret: baseKey, label: "finished", context: [], length: suite.hashLength)
+        return suite.suiteHash.authenticationCode(for: transcriptHash, key: finishedKey)
+    }
+
+    /// application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N,
+    /// "traffic upd", "", Hash.length) (RFC 8446 §7.2), for KeyUpdate.
+    static func nextTrafficSecret(suite: CipherSuite, secret: SymmetricKey) -> SymmetricKey {
+        expandLabel(suite: suite, secret: secret, label: "traffic upd", context: [], length: suite.hashLength)
+    }
+
+    /// The exporter of RFC 8446 §7.5:
+    ///
+    ///     TLS-Exporter(label, context_value, key_length) =
+    ///         HKDF-Expand-Label(Derive-Secret(Secret, label, ""), "exporter", Hash(context_value), key_length)
+    ///
+    /// An absent context is the same as an empty one in TLS 1.3. `label` must be at most 249
+    /// UTF-8 bytes and `length` at most 255 × Hash.length; a length of 0 gives no bytes.
+    static func exportKeyingMaterial(
+        suite: CipherSuite, exporterMasterSecret: SymmetricKey, label: String, context: [UInt8], length: Int
+    ) -> [UInt8] {
+        guard length > 0 else { return [] }
+        let hash = suite.suiteHash
+        let secret = deriveSecretOverEmptyTranscript(suite: suite, secret: exporterMasterSecret, label: label)
+        let output = expandLabel(suite: suite, secret: secret, label: "exporter", context: hash.hash(context), length: length)
+        return output.withUnsafeBytes { Array($0) }
+    }
+
+    /// A zero-filled string of Hash.length bytes: the IKM when there is no PSK or no (EC)DHE.
+    static func zeroKey(for suite: CipherSuite) -> SymmetricKey {
+        SymmetricKey(data: [UInt8](repeating: 0, count: suite.hashLength))
+    }
+
+    /// Derive-Secret(., "derived", "") then HKDF-Extract with `inputKeyMaterial`: the step
+    /// from one stage's secret to the next.
+    static func nextStageSecret(suite: CipherSuite, from secret: SymmetricKey, inputKeyMaterial: SymmetricKey) -> SymmetricKey {
+        let salt = deriveSecretOverEmptyTranscript(suite: suite, secret: secret, label: "derived")
+        return suite.suiteHash.extract(salt: salt, inputKeyMaterial: inputKeyMaterial)
+    }
+}
