@@ -1,0 +1,153 @@
+/// The extensions of a ClientHello that TLS 1.3 gives meaning to (RFC 8446 §4.2),
+/// with everything else kept in ``other``.
+struct ClientHelloExtensions: Hashable, Sendable {
+    /// `server_name` (RFC 6066 §3) with one `host_name` entry.
+    var serverName: String?
+    /// `supported_versions` (RFC 8446 §4.2.1): `ProtocolVersion versions<2..254>;`
+    var supportedVersions: [ProtocolVersion]?
+    /// `supported_groups` (RFC 8446 §4.2.7).
+    var supportedGroups: [NamedGroup]?
+    /// `signature_algorithms` (RFC 8446 §4.2.3).
+    var signatureAlgorithms: [SignatureScheme]?
+    /// `signature_algorithms_cert` (RFC 8446 §4.2.3).
+    var signatureAlgorithmsCert: [SignatureScheme]?
+    /// `key_share` (RFC 8446 §4.2.8): `KeyShareEntry client_shares<0..2^16-1>;` (may be empty).
+    var keyShares: [KeyShareEntry]?
+    /// `psk_key_exchange_modes` (RFC 8446 §4.2.9): `PskKeyExchangeMode ke_modes<1..255>;`
+    var pskKeyExchangeModes: [PSKKeyExchangeMode]?
+    /// `application_layer_protocol_negotiation` (RFC 7301).
+    var applicationProtocols: [[UInt8]]?
+    /// `cookie` (RFC 8446 §4.2.2): `opaque cookie<1..2^16-1>;`
+    var cookie: [UInt8]?
+    /// `early_data` (RFC 8446 §4.2.10), empty in a ClientHello.
+    var earlyData: Bool = false
+    /// `post_handshake_auth` (RFC 8446 §4.2.6), empty.
+    var postHandshakeAuth: Bool = false
+    /// `pre_shared_key` (RFC 8446 §4.2.11), always encoded last.
+    var preSharedKey: OfferedPSKs?
+    /// Unknown or not understood extensions, preserved in order (encoded before `pre_shared_key`).
+    var other: [RawExtension] = []
+    /// Filled when decoding: every extension type in wire order. When not empty the
+    /// encoder follows this order, so a decoded ClientHello re-encodes byte for byte.
+    var receivedTypes: [ExtensionType] = []
+}
+
+extension ClientHelloExtensions {
+    init(from reader: inout ByteReader) throws {
+        try self.init(decoding: try reader.readExtensions())
+    }
+
+    func encode(into writer: inout ByteWriter) {
+        writer.writeExtensions(rawExtensions)
+    }
+
+    /// Interprets a decoded extension block.
+    ///
+    /// RFC 8446 §4.2.11: "The "pre_shared_key" extension MUST be the last extension
+    /// in the ClientHello ... Servers MUST check that it is the last extension and
+    /// otherwise fail the handshake with an "illegal_parameter" alert."
+    init(decoding extensions: [RawExtension]) throws {
+        self.init()
+        receivedTypes = extensions.map(\.type)
+        if receivedTypes.contains(.preSharedKey), receivedTypes.last != .preSharedKey {
+            throw TLSError(.illegalParameter("pre_shared_key not last"))
+        }
+        for item in extensions {
+            switch item.type {
+            case .serverName:
+                serverName = try item.decodeData { try $0.readServerNameList() }
+            case .supportedVersions:
+                supportedVersions = try item.decodeData { reader in
+                    try reader.readList8(minimum: 2) { ProtocolVersion(rawValue: try $0.readUInt16()) }
+                }
+            case .supportedGroups:
+                supportedGroups = try item.decodeData { try $0.readNamedGroupList() }
+            case .signatureAlgorithms:
+                signatureAlgorithms = try item.decodeData { try $0.readSignatureSchemeList() }
+            case .signatureAlgorithmsCert:
+                signatureAlgorithmsCert = try item.decodeData { try $0.readSignatureSchemeList() }
+            case .keyShare:
+                keyShares = try item.decodeData { reader in
+                    try reader.readList16 { try KeyShareEntry(from: &$0) }
+                }
+            case .pskKeyExchangeModes:
+                pskKeyExchangeModes = try item.decodeData { reader in
+                    try reader.readList8(minimum: 1) { PSKKeyExchangeMode(rawValue: try $0.readUInt8()) }
+                }
+            case .applicationLayerProtocolNegotiation:
+                applicationProtocols = try item.decodeData { try $0.readProtocolNameList() }
+            case .cookie:
+                cookie = try item.decodeData { try $0.readVector16(minimum: 1) }
+            case .earlyData:
+                try item.expectEmptyData()
+                earlyData = true
+            case .postHandshakeAuth:
+                try item.expectEmptyData()
+                postHandshakeAuth = true
+            case .preSharedKey:
+                preSharedKey = try item.decodeData { try OfferedPSKs(from: &$0) }
+            default:
+                other.append(item)
+            }
+        }
+    }
+
+    /// The extensions in the order they are sent: ``receivedTypes`` order when set,
+    /// then the rest, and `pre_shared_key` last.
+    var rawExtensions: [RawExtension] {
+        var known: [RawExtension] = []
+        if let serverName {
+            known.append(RawExtension(.serverName) { $0.writeServerNameList(serverName) })
+        }
+        if let supportedGroups {
+            known.append(RawExtension(.supportedGroups) { $0.writeNamedGroupList(supportedGroups) })
+        }
+        if let signatureAlgorithms {
+            known.append(RawExtension(.signatureAlgorithms) { $0.writeSignatureSchemeList(signatureAlgorithms) })
+        }
+        if let signatureAlgorithmsCert {
+            known.append(RawExtension(.signatureAlgorithmsCert) { $0.writeSignatureSchemeList(signatureAlgorithmsCert) })
+        }
+        if let applicationProtocols {
+            known.append(RawExtension(.applicationLayerProtocolNegotiation) { $0.writeProtocolNameList(applicationProtocols) })
+        }
+        if let keyShares {
+            known.append(
+                RawExtension(.keyShare) { writer in
+                    writer.writeBlock16 { writer in
+                        for share in keyShares { share.encode(into: &writer) }
+                    }
+                })
+        }
+        if let pskKeyExchangeModes {
+            known.append(
+                RawExtension(.pskKeyExchangeModes) { writer in
+                    writer.writeBlock8 { writer in
+                        for mode in pskKeyExchangeModes { writer.writeUInt8(mode.rawValue) }
+                    }
+                })
+        }
+        if let supportedVersions {
+            known.append(
+                RawExtension(.supportedVersions) { writer in
+                    writer.writeBlock8 { writer in
+                        for version in supportedVersions { writer.writeUInt16(version.rawValue) }
+                    }
+                })
+        }
+        if let cookie {
+            known.append(RawExtension(.cookie) { $0.writeVector16(cookie) })
+        }
+        if earlyData {
+            known.append(RawExtension(type: .earlyData, data: []))
+        }
+        if postHandshakeAuth {
+            known.append(RawExtension(type: .postHandshakeAuth, data: []))
+        }
+        var extensions = (known + other).ordered(following: receivedTypes)
+        if let preSharedKey {
+            extensions.append(RawExtension(.preSharedKey) { preSharedKey.encode(into: &$0) })
+        }
+        return extensions
+    }
+}
