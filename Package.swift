@@ -43,7 +43,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TLSKitTests", dependencies: ["TLSKit"]),
+        .testTarget(
+            name: "TLSKitTests",
+            dependencies: [
+                "TLSKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .testTarget(
             name: "TLSKitNIOTests",
             dependencies: [

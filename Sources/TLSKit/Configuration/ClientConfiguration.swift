@@ -1,0 +1,50 @@
+/// How a client checks the server's certificate.
+public enum CertificateVerification: Sendable, Hashable {
+    /// Verify the chain against the trust roots and the host name against the certificate (the default).
+    case fullVerification
+    /// Verify the chain but not the name. For servers reached by an address their certificate does not list.
+    case noHostnameVerification
+    /// Accept any certificate. The connection is then open to impersonation: for tests and debugging only.
+    case insecureNoVerification
+}
+
+/// Everything a client connection needs to know: the equivalent of OpenSSL's `SSL_CTX` for a client.
+///
+/// The defaults are safe: full verification against the system's roots, all three suites,
+/// an X25519 key share with P-256 and P-384 available through HelloRetryRequest.
+public struct ClientConfiguration: Sendable {
+    /// Roots the server's chain must lead to.
+    public var trustRoots: TrustRoots = .system
+    /// How strictly the server's certificate is checked.
+    public var certificateVerification: CertificateVerification = .fullVerification
+    /// Cipher suites offered, in preference order.
+    public var cipherSuites: [CipherSuite] = CipherSuite.supported
+    /// Groups offered in `supported_groups`, in preference order.
+    public var groups: [NamedGroup] = NamedGroup.supported
+    /// Groups for which the first ClientHello carries a key share (the rest cost a HelloRetryRequest).
+    public var keyShareGroups: [NamedGroup] = [.x25519]
+    /// Signature schemes accepted from the server, in preference order.
+    public var signatureSchemes: [SignatureScheme] = SignatureScheme.supported
+    /// ALPN protocol names offered, in preference order. Empty: no ALPN.
+    public var applicationProtocols: [String] = []
+    /// The client's certificate chain and key, sent when the server asks.
+    public var certificate: CertifiedKey?
+    /// Largest handshake message accepted from a server.
+    public var maximumHandshakeMessageSize = 65_536
+    /// Receives secrets in the NSS key log format. Debugging only.
+    public var keyLog: KeyLogCallback?
+    /// Source of protocol random values.
+    public var random: RandomSource = .system
+    /// Source of the current time (certificate validity).
+    public var time: TimeSource = .system
+
+    public init() {}
+
+    func validate() throws {
+        guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
+        guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
+        for group in keyShareGroups where !groups.contains(group) || !NamedGroup.supported.contains(group) {
+            throw TLSError.configuration("key share group \(group) is not in the supported groups")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// Either role's state machine, so the record-level connection logic is written once.
+enum HandshakeMachine {
+    case client(ClientHandshakeState)
+    case server(ServerHandshakeState)
+
+    func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> HandshakeMachine {
+        switch self {
+        case .client(let state): return .client(try state.handle(message, raw: raw, output: &output))
+        case .server(let state): return .server(try state.handle(message, raw: raw, output: &output))
+        }
+    }
+
+    var isConnected: Bool {
+        switch self {
+        case .client(let state): return state.isConnected
+        case .server(let state): return state.isConnected
+        }
+    }
+
+    /// The established connection's traffic secrets, nil during the handshake.
+    var traffic: ApplicationTraffic? {
+        switch self {
+        case .client(.connected(let connected)): return connected.traffic
+        case .server(.connected(let connected)): return connected.traffic
+        default: return nil
+        }
+    }
+
+    /// Sends a KeyUpdate (RFC 8446 §4.6.3).
+    mutating func updateKeys(requestPeerUpdate: Bool, output: inout HandshakeOutput) throws {
+        switch self {
+        case .client(.connected(var connected)):
+            connected.traffic.updateWriteKeys(requestPeerUpdate: requestPeerUpdate, output: &output)
+            self = .client(.connected(connected))
+        case .server(.connected(var connected)):
+            connected.traffic.updateWriteKeys(requestPeerUpdate: requestPeerUpdate, output: &output)
+            self = .server(.connected(connected))
+        default:
+            throw TLSError(.invalidState("keys can be updated only after the handshake"))
+        }
+    }
+}

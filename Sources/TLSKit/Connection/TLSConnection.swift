@@ -1,0 +1,278 @@
+/// A TLS 1.3 connection without I/O: bytes in, bytes out.
+///
+/// Feed what arrives from the network to ``receive(_:)``, send what ``takeOutput()``
+/// returns, write application data with ``write(_:)`` and read it with
+/// ``readApplicationData()``. Events (handshake completed, close_notify, alerts) are taken
+/// with ``nextEvent()``. When a call throws, the fatal alert for it is already in the output:
+/// always send what ``takeOutput()`` returns before closing the socket. After a failure
+/// every call throws the same error.
+///
+/// A connection is not thread-safe: confine it to one thread or event loop.
+/// Use ``ServerConnection`` or ``ClientConnection``.
+public class TLSConnection {
+    var machine: HandshakeMachine
+    private(set) var failure: TLSError?
+    private var deframer = RecordDeframer()
+    private var reassembler: HandshakeReassembler
+    private var readProtection: RecordProtection?
+    private var writeProtection: RecordProtection?
+    private var outbound: [UInt8] = []
+    private var pendingHandshake: [UInt8] = []
+    private var plaintext: [UInt8] = []
+    private var events: [TLSEvent] = []
+    private var output = HandshakeOutput()
+    private let keyLog: KeyLogCallback?
+    private var closeNotifyReceived = false
+    private var closeNotifySent = false
+
+    /// Whether the handshake has completed and application data can flow.
+    public private(set) var isHandshakeComplete = false
+    /// What the handshake agreed on, once it has completed.
+    public private(set) var negotiatedParameters: NegotiatedParameters?
+
+    init(machine: HandshakeMachine, maximumHandshakeMessageSize: Int, keyLog: KeyLogCallback?) {
+        self.machine = machine
+        self.reassembler = HandshakeReassembler(maximumMessageSize: maximumHandshakeMessageSize)
+        self.keyLog = keyLog
+    }
+
+    // MARK: Bytes in, bytes out
+
+    /// Processes bytes received from the peer. Throws the connection's error if it fails
+    /// (the alert is then waiting in ``takeOutput()``).
+    public func receive<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
+        try throwIfFailed()
+        deframer.append(bytes)
+        do {
+            while let record = try deframer.next() {
+                try process(record)
+            }
+        } catch let error as TLSError {
+            fail(error)
+            throw error
+        }
+    }
+
+    /// Takes all bytes waiting to be sent to the peer.
+    public func takeOutput() -> [UInt8] {
+        defer { outbound = [] }
+        return outbound
+    }
+
+    /// Whether ``takeOutput()`` has bytes to send.
+    public var hasPendingOutput: Bool { !outbound.isEmpty }
+
+    /// Encrypts application data for the peer, in full-size records.
+    public func write<Bytes: Collection>(_ data: Bytes) throws where Bytes.Element == UInt8 {
+        try throwIfFailed()
+        guard isHandshakeComplete else { throw TLSError(.invalidState("the handshake is not complete")) }
+        guard !closeNotifySent else { throw TLSError(.connectionClosed) }
+        let bytes = Array(data)
+        var start = 0
+        repeat {
+            let end = min(start + RecordFramer.maximumPlaintextLength, bytes.count)
+            try seal(.applicationData, bytes[start..<end])
+            start = end
+        } while start < bytes.count
+    }
+
+    /// Takes the application data received so far, or nil if there is none.
+    public func readApplicationData() -> [UInt8]? {
+        guard !plaintext.isEmpty else { return nil }
+        defer { plaintext = [] }
+        return plaintext
+    }
+
+    /// Takes the next event, or nil.
+    public func nextEvent() -> TLSEvent? {
+        events.isEmpty ? nil : events.removeFirst()
+    }
+
+    /// Advances the handshake with what is already known (the `SSL_do_handshake` equivalent).
+    /// Bytes it produces are in ``takeOutput()``.
+    public func driveHandshake() throws {
+        try throwIfFailed()
+    }
+
+    /// Sends close_notify: we will write no more. Reading can go on until the peer closes too.
+    public func close() {
+        guard failure == nil, !closeNotifySent else { return }
+        closeNotifySent = true
+        sendAlert(.closeNotify)
+    }
+
+    /// Whether the connection can carry no more data in either direction: failed, or
+    /// close_notify sent and received.
+    public var isClosed: Bool { failure != nil || (closeNotifySent && closeNotifyReceived) }
+
+    /// Whether the peer has sent close_notify.
+    public var isPeerClosed: Bool { closeNotifyReceived }
+
+    /// The error that ended the connection, if any.
+    public var error: TLSError? { failure }
+
+    /// Moves our sending direction to fresh keys with a KeyUpdate, optionally asking the peer
+    /// to do the same (RFC 8446 §4.6.3).
+    public func updateKeys(requestPeerUpdate: Bool = false) throws {
+        try throwIfFailed()
+        guard !closeNotifySent else { throw TLSError(.connectionClosed) }
+        try machine.updateKeys(requestPeerUpdate: requestPeerUpdate, output: &output)
+        applyOutput()
+    }
+
+    /// Derives keying material from the connection's exporter secret (RFC 8446 §7.5).
+    /// An empty context and no context are the same in TLS 1.3.
+    public func exportKeyingMaterial(label: String, context: [UInt8] = [], length: Int) throws -> [UInt8] {
+        try throwIfFailed()
+        guard let traffic = machine.traffic else { throw TLSError(.invalidState("the handshake is not complete")) }
+        return try traffic.exportKeyingMaterial(label: label, context: context, length: length)
+    }
+
+    // MARK: Internals shared with the role classes
+
+    func throwIfFailed() throws {
+        if let failure { throw failure }
+    }
+
+    /// Runs a state machine step that may produce output outside of `receive`.
+    func step(_ body: (inout HandshakeMachine, inout HandshakeOutput) throws -> Void) throws {
+        try throwIfFailed()
+        do {
+            try body(&machine, &output)
+            applyOutput()
+        } catch let error as TLSError {
+            fail(error)
+            throw error
+        }
+    }
+
+    func fail(_ error: TLSError) {
+        guard failure == nil else { return }
+        failure = error
+        output.removeAll()
+        pendingHandshake = []
+        if let alert = error.alertSent { sendAlert(alert) }
+        if let received = error.alertReceived { events.append(.alertReceived(received)) }
+    }
+}
+
+extension TLSConnection {
+    private func process(_ record: TLSRecord) throws {
+        // RFC 8446 §6.1: data after close_notify is ignored.
+        if closeNotifyReceived { return }
+        switch record.contentType {
+        case .changeCipherSpec:
+            // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake.
+            guard !isHandshakeComplete, record.fragment == [1] else { throw TLSError(.unexpectedMessage("change_cipher_spec")) }
+        case .alert where readProtection == nil || !isHandshakeComplete:
+            try receiveAlert(record.fragment)
+        case .handshake where readProtection == nil:
+            try receiveHandshake(record.fragment)
+        case .applicationData:
+            guard readProtection != nil else { throw TLSError(.unexpectedMessage("protected record before keys")) }
+            let (type, content) = try readProtection!.open(record)
+            switch type {
+            case .handshake: try receiveHandshake(content)
+            case .alert: try receiveAlert(content)
+            case .applicationData:
+                guard isHandshakeComplete else { throw TLSError(.unexpectedMessage("application data during the handshake")) }
+                plaintext.append(contentsOf: content)
+            default: throw TLSError(.unexpectedMessage("inner content type \(type.rawValue)"))
+            }
+        default:
+            throw TLSError(.unexpectedMessage("record of content type \(record.contentType.rawValue)"))
+        }
+    }
+
+    private func receiveAlert(_ content: [UInt8]) throws {
+        guard content.count == 2 else { throw TLSError(.malformedMessage("alert of \(content.count) bytes")) }
+        let description = AlertDescription(rawValue: content[1])
+        switch description {
+        case .closeNotify:
+            closeNotifyReceived = true
+            events.append(.closeNotifyReceived)
+        case .userCanceled:
+            // RFC 8446 §6.1: user_canceled is followed by close_notify; nothing to do yet.
+            break
+        default:
+            throw TLSError(.alertReceived(description))
+        }
+    }
+
+    private func receiveHandshake(_ fragment: [UInt8]) throws {
+        // RFC 8446 §5.1: handshake records are never empty.
+        guard !fragment.isEmpty else { throw TLSError(.unexpectedMessage("empty handshake record")) }
+        reassembler.append(fragment)
+        while let (type, body, raw) = try reassembler.next() {
+            let message = try HandshakeMessage.decode(type: type, body: body)
+            machine = try machine.handle(message, raw: raw, output: &output)
+            let changedReadKeys = output.actions.contains {
+                if case .installReadKeys = $0 { return true }
+                return false
+            }
+            applyOutput()
+            // RFC 8446 §5.1: a key change must fall on a record boundary.
+            if changedReadKeys && !reassembler.isEmpty {
+                throw TLSError(.unexpectedMessage("handshake data spans a key change"))
+            }
+        }
+    }
+
+    func applyOutput() {
+        for action in output.actions {
+            switch action {
+            case .send(let bytes):
+                pendingHandshake.append(contentsOf: bytes)
+            case .sendChangeCipherSpec:
+                flushHandshake()
+                RecordFramer.appendPlaintext(contentType: .changeCipherSpec, content: [1], into: &outbound)
+            case .installWriteKeys(let suite, let secret):
+                flushHandshake()
+                writeProtection = RecordProtection(suite: suite, trafficSecret: secret)
+            case .installReadKeys(let suite, let secret):
+                readProtection = RecordProtection(suite: suite, trafficSecret: secret)
+            case .event(let event):
+                if case .handshakeCompleted(let parameters) = event {
+                    isHandshakeComplete = true
+                    negotiatedParameters = parameters
+                }
+                events.append(event)
+            case .keyLog(let label, let clientRandom, let secret):
+                if let keyLog { keyLog("\(label) \(Hex.encode(clientRandom)) \(Hex.encode(secret))") }
+            }
+        }
+        output.removeAll()
+        flushHandshake()
+    }
+
+    private func flushHandshake() {
+        guard !pendingHandshake.isEmpty else { return }
+        var start = 0
+        while start < pendingHandshake.count {
+            let end = min(start + RecordFramer.maximumPlaintextLength, pendingHandshake.count)
+            if writeProtection != nil {
+                // Sealing fails only past the sequence number space, which a handshake never reaches.
+                try? seal(.handshake, pendingHandshake[start..<end])
+            } else {
+                RecordFramer.appendPlaintext(contentType: .handshake, content: pendingHandshake[start..<end], into: &outbound)
+            }
+            start = end
+        }
+        pendingHandshake = []
+    }
+
+    private func seal(_ type: ContentType, _ content: ArraySlice<UInt8>) throws {
+        try writeProtection!.seal(contentType: type, plaintext: content, into: &outbound)
+    }
+
+    private func sendAlert(_ description: AlertDescription) {
+        // RFC 8446 §6: close_notify and user_canceled are warnings; everything else is fatal.
+        let level: UInt8 = description == .closeNotify || description == .userCanceled ? 1 : 2
+        let content: [UInt8] = [level, description.rawValue]
+        if writeProtection != nil {
+            try? seal(.alert, content[...])
+        } else {
+            RecordFramer.appendPlaintext(contentType: .alert, content: content[...], into: &outbound)
+        }
+    }
+}

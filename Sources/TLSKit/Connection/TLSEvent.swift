@@ -1,0 +1,12 @@
+/// Something that happened on a connection, for the application to act on.
+/// Taken one at a time with `nextEvent()`.
+public enum TLSEvent: Sendable, Hashable {
+    /// The handshake finished; application data can flow both ways.
+    case handshakeCompleted(NegotiatedParameters)
+    /// The peer sent close_notify: no more data will arrive.
+    case closeNotifyReceived
+    /// The peer sent a fatal alert; the connection is closed.
+    case alertReceived(AlertDescription)
+    /// The peer updated its sending keys (KeyUpdate).
+    case peerKeysUpdated
+}

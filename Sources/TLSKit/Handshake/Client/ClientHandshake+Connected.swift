@@ -1,0 +1,23 @@
+extension ClientHandshake {
+    /// The established connection: post-handshake messages from the server.
+    struct Connected {
+        let configuration: ClientConfiguration
+        var traffic: ApplicationTraffic
+        let resumption: KeySchedule.Resumption
+        let parameters: NegotiatedParameters
+
+        func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> Connected {
+            var next = self
+            switch message {
+            case .keyUpdate(let update):
+                next.traffic.receive(update, output: &output)
+            case .newSessionTicket:
+                // Tickets are accepted and, for now, not kept.
+                break
+            default:
+                throw TLSError(.unexpectedMessage("\(message.type) after the handshake"))
+            }
+            return next
+        }
+    }
+}

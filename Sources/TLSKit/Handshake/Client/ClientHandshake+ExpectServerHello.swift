@@ -1,0 +1,137 @@
+import Crypto
+
+extension ClientHandshake {
+    /// Waiting for the ServerHello (or a HelloRetryRequest) that answers our ClientHello.
+    struct ExpectServerHello {
+        let configuration: ClientConfiguration
+        let serverName: String?
+        let hello: ClientHello
+        /// The encoded ClientHello, kept until the suite (and so the transcript hash) is known.
+        let helloBytes: [UInt8]
+        let keys: [EphemeralKey]
+        /// Set once a HelloRetryRequest was answered: the transcript so far and the suite it chose.
+        let retry: (transcript: TranscriptHash, suite: CipherSuite)?
+
+        static func start(configuration: ClientConfiguration, serverName: String?, output: inout HandshakeOutput) throws -> ExpectServerHello {
+            try configuration.validate()
+            let keys = try configuration.keyShareGroups.map { try EphemeralKey.generate(group: $0) }
+            var extensions = ClientHelloExtensions()
+            // RFC 6066 §3: SNI carries host names only, never address literals.
+            if let serverName, !ServerNameKind.isAddressLiteral(serverName) { extensions.serverName = serverName }
+            extensions.supportedVersions = [.tls13]
+            extensions.supportedGroups = configuration.groups.filter(NamedGroup.supported.contains)
+            extensions.signatureAlgorithms = configuration.signatureSchemes
+            extensions.keyShares = keys.map { KeyShareEntry(group: $0.group, keyExchange: $0.publicKeyBytes) }
+            extensions.pskKeyExchangeModes = [.pskDHEKE]
+            if !configuration.applicationProtocols.isEmpty {
+                extensions.applicationProtocols = configuration.applicationProtocols.map { Array($0.utf8) }
+            }
+            // RFC 8446 Appendix D.4: a non-empty legacy_session_id turns on middlebox compatibility mode.
+            let hello = ClientHello(
+                random: configuration.random.bytes(32), legacySessionID: configuration.random.bytes(32),
+                cipherSuites: configuration.cipherSuites.filter(\.isSupported), extensions: extensions)
+            let bytes = HandshakeMessage.clientHello(hello).encoded()
+            output.sendEncoded(bytes)
+            return ExpectServerHello(configuration: configuration, serverName: serverName, hello: hello, helloBytes: bytes, keys: keys, retry: nil)
+        }
+
+        func handle(_ serverHello: ServerHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
+            guard let version = serverHello.extensions.supportedVersion else {
+                // A server that does not send supported_versions is negotiating TLS 1.2 or older.
+                throw TLSError(.unsupportedVersion)
+            }
+            guard version == .tls13, serverHello.legacyVersion == 0x0303 else { throw TLSError(.illegalParameter("selected version")) }
+            guard serverHello.legacySessionIDEcho == hello.legacySessionID else { throw TLSError(.illegalParameter("legacy_session_id_echo")) }
+            guard hello.cipherSuites.contains(serverHello.cipherSuite) else { throw TLSError(.illegalParameter("cipher suite not offered")) }
+            guard serverHello.legacyCompressionMethod == 0 else { throw TLSError(.illegalParameter("legacy_compression_method")) }
+            if let retry, serverHello.cipherSuite != retry.suite {
+                throw TLSError(.illegalParameter("cipher suite differs from the HelloRetryRequest"))
+            }
+            if serverHello.isHelloRetryRequest {
+                return try handleRetryRequest(serverHello, raw: raw, output: &output)
+            }
+            try Self.requireOnly([.supportedVersions, .keyShare], in: serverHello.extensions.receivedTypes)
+            guard let share = serverHello.extensions.keyShare else { throw TLSError(.missingExtension("key_share")) }
+            guard let key = keys.first(where: { $0.group == share.group }) else {
+                throw TLSError(.illegalParameter("key share for a group we did not share"))
+            }
+            let sharedSecret = try key.sharedSecret(peerPublicKey: share.keyExchange)
+            let suite = serverHello.cipherSuite
+            var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
+            if retry == nil { transcript.update(helloBytes) }
+            transcript.update(raw)
+
+            let handshake = KeySchedule.Early(suite: suite, psk: nil).handshake(sharedSecret: sharedSecret)
+            let hash = transcript.digest()
+            let clientSecret = handshake.clientTrafficSecret(transcriptHash: hash)
+            let serverSecret = handshake.serverTrafficSecret(transcriptHash: hash)
+            output.installReadKeys(suite, serverSecret)
+            // RFC 8446 Appendix D.4: one compatibility change_cipher_spec goes before our first encrypted
+            // record, unless it already went before the second ClientHello.
+            if retry == nil { output.sendChangeCipherSpec() }
+            output.installWriteKeys(suite, clientSecret)
+            output.logSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, clientSecret)
+            output.logSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, serverSecret)
+            let parameters = NegotiatedParameters(
+                cipherSuite: suite, group: share.group, serverSignatureScheme: nil, applicationProtocol: nil,
+                serverName: hello.extensions.serverName, peerCertificates: [], isResumed: false, usedHelloRetryRequest: retry != nil)
+            let flight = Flight(
+                configuration: configuration, serverName: serverName, suite: suite, transcript: transcript,
+                clientRandom: hello.random, offeredProtocols: hello.extensions.applicationProtocols ?? [],
+                handshake: handshake, clientHandshakeSecret: clientSecret, serverHandshakeSecret: serverSecret,
+                certificateRequest: nil, parameters: parameters)
+            return .expectEncryptedExtensions(ExpectEncryptedExtensions(flight: flight))
+        }
+
+        /// RFC 8446 §4.1.4: answer a HelloRetryRequest with a second ClientHello carrying the
+        /// requested key share and the cookie, if any.
+        private func handleRetryRequest(_ request: ServerHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
+            guard retry == nil else { throw TLSError(.unexpectedMessage("second HelloRetryRequest")) }
+            try Self.requireOnly([.supportedVersions, .keyShare, .cookie], in: request.extensions.receivedTypes)
+            let selected = request.extensions.selectedGroup
+            if let group = selected {
+                guard hello.extensions.supportedGroups?.contains(group) == true else {
+                    throw TLSError(.illegalParameter("HelloRetryRequest asks for a group we did not offer"))
+                }
+                guard !keys.contains(where: { $0.group == group }) else {
+                    throw TLSError(.illegalParameter("HelloRetryRequest asks for a group we already shared"))
+                }
+            } else if request.extensions.cookie == nil {
+                throw TLSError(.illegalParameter("HelloRetryRequest would not change the ClientHello"))
+            }
+            var transcript = TranscriptHash(suite: request.cipherSuite)
+            transcript.update(helloBytes)
+            transcript.restartForHelloRetryRequest()
+            transcript.update(raw)
+
+            let newKeys = try selected.map { [try EphemeralKey.generate(group: $0)] } ?? keys
+            var secondHello = hello
+            secondHello.extensions.keyShares = newKeys.map { KeyShareEntry(group: $0.group, keyExchange: $0.publicKeyBytes) }
+            secondHello.extensions.cookie = request.extensions.cookie
+            let bytes = HandshakeMessage.clientHello(secondHello).encoded()
+            transcript.update(bytes)
+            output.sendChangeCipherSpec()
+            output.sendEncoded(bytes)
+            return .expectServerHello(
+                ExpectServerHello(
+                    configuration: configuration, serverName: serverName, hello: secondHello, helloBytes: bytes, keys: newKeys,
+                    retry: (transcript, request.cipherSuite)))
+        }
+
+        /// A server may only send extensions the client offered and the message allows (RFC 8446 §4.2).
+        static func requireOnly(_ allowed: Set<ExtensionType>, in received: [ExtensionType]) throws {
+            for type in received where !allowed.contains(type) {
+                throw TLSError(.unsupportedExtension("extension \(type.rawValue) in ServerHello"))
+            }
+        }
+    }
+}
+
+/// Tells host names from address literals.
+enum ServerNameKind {
+    static func isAddressLiteral(_ name: String) -> Bool {
+        if name.contains(":") { return true }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
+    }
+}

@@ -1,0 +1,161 @@
+import Crypto
+import X509
+
+extension ClientHandshake {
+    /// What the client carries from the ServerHello to its own Finished.
+    struct Flight {
+        let configuration: ClientConfiguration
+        let serverName: String?
+        let suite: CipherSuite
+        var transcript: TranscriptHash
+        let clientRandom: [UInt8]
+        let offeredProtocols: [[UInt8]]
+        let handshake: KeySchedule.Handshake
+        let clientHandshakeSecret: SymmetricKey
+        let serverHandshakeSecret: SymmetricKey
+        /// The server's CertificateRequest, if it asked for our certificate.
+        var certificateRequest: CertificateRequest?
+        var parameters: NegotiatedParameters
+    }
+
+    struct ExpectEncryptedExtensions {
+        var flight: Flight
+
+        /// Extensions RFC 8446 §4.2 places elsewhere: receiving them here is an illegal_parameter.
+        private static let forbidden: Set<ExtensionType> = [
+            .supportedVersions, .keyShare, .preSharedKey, .pskKeyExchangeModes, .cookie, .signatureAlgorithms,
+            .signatureAlgorithmsCert, .certificateAuthorities, .postHandshakeAuth, .oidFilters,
+        ]
+
+        func handle(_ extensions: EncryptedExtensions, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
+            var flight = flight
+            for type in extensions.receivedTypes {
+                if Self.forbidden.contains(type) { throw TLSError(.illegalParameter("extension \(type.rawValue) in EncryptedExtensions")) }
+            }
+            let offered: Set<ExtensionType> = flight.offeredProtocols.isEmpty ? [.serverName, .supportedGroups] : [.serverName, .supportedGroups, .applicationLayerProtocolNegotiation]
+            for type in extensions.receivedTypes where !offered.contains(type) {
+                throw TLSError(.unsupportedExtension("extension \(type.rawValue) was not offered"))
+            }
+            if let chosen = extensions.applicationProtocol {
+                guard flight.offeredProtocols.contains(chosen) else { throw TLSError(.illegalParameter("server chose an ALPN protocol we did not offer")) }
+                flight.parameters.applicationProtocol = String(decoding: chosen, as: UTF8.self)
+            }
+            flight.transcript.update(raw)
+            return .expectCertificateOrRequest(ExpectCertificateOrRequest(flight: flight))
+        }
+    }
+
+    struct ExpectCertificateOrRequest {
+        var flight: Flight
+
+        func handle(_ request: CertificateRequest, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
+            // RFC 8446 §4.3.2: during the handshake the context is empty.
+            guard request.requestContext.isEmpty else { throw TLSError(.illegalParameter("certificate_request_context in handshake")) }
+            var flight = flight
+            flight.certificateRequest = request
+            flight.transcript.update(raw)
+            return .expectCertificate(ExpectCertificate(flight: flight))
+        }
+    }
+
+    struct ExpectCertificate {
+        var flight: Flight
+
+        func handle(_ certificate: CertificateMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
+            guard certificate.requestContext.isEmpty else { throw TLSError(.illegalParameter("certificate_request_context")) }
+            // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error.
+            guard !certificate.entries.isEmpty else { throw TLSError(.malformedMessage("empty server Certificate")) }
+            var flight = flight
+            let configuration = flight.configuration
+            let chainDER = certificate.entries.map(\.certificateData)
+            let now = configuration.time.now
+            switch configuration.certificateVerification {
+            case .fullVerification:
+                flight.parameters.peerCertificates = try ChainVerification.verify(
+                    chainDER: chainDER, roots: configuration.trustRoots, serverName: flight.serverName, now: now)
+            case .noHostnameVerification:
+                flight.parameters.peerCertificates = try ChainVerification.verify(
+                    chainDER: chainDER, roots: configuration.trustRoots, serverName: nil, now: now)
+            case .insecureNoVerification:
+                flight.parameters.peerCertificates = try ChainVerification.parse(chainDER: chainDER)
+            }
+            flight.transcript.update(raw)
+            return .expectCertificateVerify(ExpectCertificateVerify(flight: flight))
+        }
+    }
+
+    struct ExpectCertificateVerify {
+        var flight: Flight
+
+        func handle(_ verify: CertificateVerify, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
+            var flight = flight
+            guard flight.configuration.signatureSchemes.contains(verify.scheme) else {
+                throw TLSError(.illegalParameter("server signed with \(verify.scheme), which was not offered"))
+            }
+            let content = CertificateVerifyContent.make(signer: .server, transcriptHash: flight.transcript.digest())
+            try verifySignature(verify.signature, scheme: verify.scheme, message: content, publicKey: flight.parameters.peerCertificates[0].publicKey)
+            flight.parameters.serverSignatureScheme = verify.scheme
+            flight.transcript.update(raw)
+            return .expectFinished(ExpectFinished(flight: flight))
+        }
+    }
+
+    struct ExpectFinished {
+        var flight: Flight
+
+        /// Verifies the server's Finished, answers with our certificate (if asked) and Finished,
+        /// and moves both directions to application traffic keys.
+        func handle(_ finished: Finished, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
+            var transcript = flight.transcript
+            let suite = flight.suite
+            _ = try VerifiedFinished.verify(finished, suite: suite, baseKey: flight.serverHandshakeSecret, transcriptHash: transcript.digest())
+            transcript.update(raw)
+
+            let master = flight.handshake.master()
+            let applicationHash = transcript.digest()
+            let clientSecret = master.clientTrafficSecret(transcriptHash: applicationHash)
+            let serverSecret = master.serverTrafficSecret(transcriptHash: applicationHash)
+            let exporterSecret = master.exporterMasterSecret(transcriptHash: applicationHash)
+            output.installReadKeys(suite, serverSecret)
+            output.logSecret("CLIENT_TRAFFIC_SECRET_0", clientRandom: flight.clientRandom, clientSecret)
+            output.logSecret("SERVER_TRAFFIC_SECRET_0", clientRandom: flight.clientRandom, serverSecret)
+            output.logSecret("EXPORTER_SECRET", clientRandom: flight.clientRandom, exporterSecret)
+
+            if let request = flight.certificateRequest {
+                try ClientCertificateResponse.respond(to: request, with: flight.configuration.certificate, transcript: &transcript, output: &output)
+            }
+            let ours = VerifiedFinished.make(suite: suite, baseKey: flight.clientHandshakeSecret, transcriptHash: transcript.digest())
+            let oursBytes = ours.encoded()
+            transcript.update(oursBytes)
+            output.sendEncoded(oursBytes)
+            output.installWriteKeys(suite, clientSecret)
+            output.raise(.handshakeCompleted(flight.parameters))
+            let traffic = ApplicationTraffic(suite: suite, readSecret: serverSecret, writeSecret: clientSecret, exporterSecret: exporterSecret)
+            return .connected(
+                Connected(
+                    configuration: flight.configuration, traffic: traffic,
+                    resumption: master.resumption(transcriptHash: transcript.digest()), parameters: flight.parameters))
+        }
+    }
+}
+
+/// The client's answer to a CertificateRequest (RFC 8446 §4.4.2, §4.4.3).
+enum ClientCertificateResponse {
+    static func respond(
+        to request: CertificateRequest, with certified: CertifiedKey?, transcript: inout TranscriptHash, output: inout HandshakeOutput
+    ) throws {
+        func send(_ message: HandshakeMessage) {
+            let bytes = message.encoded()
+            transcript.update(bytes)
+            output.sendEncoded(bytes)
+        }
+        // Without a certificate, or without a scheme the server accepts, we send an empty Certificate.
+        guard let certified, let scheme = certified.privateKey.signatureSchemes.first(where: request.signatureAlgorithms.contains) else {
+            send(.certificate(CertificateMessage(requestContext: request.requestContext, entries: [])))
+            return
+        }
+        send(.certificate(CertificateMessage(requestContext: request.requestContext, entries: certified.chainDER.map { CertificateEntry(certificateData: $0) })))
+        let content = CertificateVerifyContent.make(signer: .client, transcriptHash: transcript.digest())
+        send(.certificateVerify(CertificateVerify(scheme: scheme, signature: try certified.privateKey.sign(content, scheme: scheme))))
+    }
+}

@@ -1,0 +1,33 @@
+import Crypto
+
+/// The side effects of one step of a handshake state machine, as data.
+///
+/// States append actions in order; the connection carries them out in that order,
+/// which is what makes key changes land on record boundaries: messages queued before
+/// `installWriteKeys` leave under the old keys, those after under the new ones.
+struct HandshakeOutput {
+    enum Action {
+        /// An encoded handshake message to send under the current write keys.
+        case send([UInt8])
+        /// A compatibility change_cipher_spec record (RFC 8446 Appendix D.4).
+        case sendChangeCipherSpec
+        case installWriteKeys(suite: CipherSuite, secret: SymmetricKey)
+        case installReadKeys(suite: CipherSuite, secret: SymmetricKey)
+        case event(TLSEvent)
+        case keyLog(label: String, clientRandom: [UInt8], secret: SymmetricKey)
+    }
+
+    private(set) var actions: [Action] = []
+
+    mutating func send(_ message: HandshakeMessage) { actions.append(.send(message.encoded())) }
+    mutating func sendEncoded(_ bytes: [UInt8]) { actions.append(.send(bytes)) }
+    mutating func sendChangeCipherSpec() { actions.append(.sendChangeCipherSpec) }
+    mutating func installWriteKeys(_ suite: CipherSuite, _ secret: SymmetricKey) { actions.append(.installWriteKeys(suite: suite, secret: secret)) }
+    mutating func installReadKeys(_ suite: CipherSuite, _ secret: SymmetricKey) { actions.append(.installReadKeys(suite: suite, secret: secret)) }
+    mutating func raise(_ event: TLSEvent) { actions.append(.event(event)) }
+    mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
+        actions.append(.keyLog(label: label, clientRandom: clientRandom, secret: secret))
+    }
+
+    mutating func removeAll() { actions.removeAll(keepingCapacity: true) }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import TLSKit
+
+/// Options both `server` and `client` take.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Certificate chain, PEM (leaf first).")
+    var cert: String?
+
+    @Option(help: "Private key for --cert, PEM.")
+    var key: String?
+
+    @Option(help: "Trust roots, PEM: the server's roots for a client, client roots for a server.")
+    var ca: String?
+
+    @Option(help: "ALPN protocols in preference order, comma-separated.")
+    var alpn: String?
+
+    @Option(help: "Key exchange groups in preference order, comma-separated (x25519, secp256r1, secp384r1).")
+    var groups: String?
+
+    @Option(help: "TLS 1.3 cipher suites in preference order, comma-separated IANA names.")
+    var ciphersuites: String?
+
+    @Option(name: .customLong("keylog-file"), help: "Append secrets to this file in the NSS key log format (debugging only).")
+    var keylogFile: String?
+
+    func certifiedKey() throws -> CertifiedKey? {
+        switch (cert, key) {
+        case (nil, nil): return nil
+        case (let cert?, let key?): return try CertifiedKey(chainPEMFile: cert, privateKeyPEMFile: key)
+        default: throw ValidationError("--cert and --key go together")
+        }
+    }
+
+    func trustRoots() throws -> TrustRoots? {
+        try ca.map { try TrustRoots(pemFile: $0) }
+    }
+
+    func applicationProtocols() -> [String] {
+        alpn.map(Self.list) ?? []
+    }
+
+    func namedGroups() throws -> [NamedGroup]? {
+        try groups.map {
+            try Self.list($0).map { name in
+                guard let group = NamedGroup(name: name) else { throw ValidationError("unknown group \(name)") }
+                return group
+            }
+        }
+    }
+
+    func cipherSuites() throws -> [CipherSuite]? {
+        try ciphersuites.map {
+            try Self.list($0).map { name in
+                guard let suite = CipherSuite(name: name) else { throw ValidationError("unknown cipher suite \(name)") }
+                return suite
+            }
+        }
+    }
+
+    func keyLog() throws -> KeyLogCallback? {
+        guard let keylogFile else { return nil }
+        guard FileManager.default.createFile(atPath: keylogFile, contents: nil) || FileManager.default.fileExists(atPath: keylogFile),
+            let handle = FileHandle(forWritingAtPath: keylogFile)
+        else { throw ValidationError("cannot write \(keylogFile)") }
+        handle.seekToEndOfFile()
+        let writer = LineWriter(handle: handle)
+        return { writer.write($0) }
+    }
+
+    private static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// Writes whole lines to a file handle from any thread.
+final class LineWriter: @unchecked Sendable {
+    private let handle: FileHandle
+    private let lock = NSLock()
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    func write(_ line: String) {
+        lock.withLock { handle.write(Data((line + "\n").utf8)) }
+    }
+}
+
+/// stderr output, one line at a time.
+enum Console {
+    static let standardError = LineWriter(handle: FileHandle.standardError)
+    static let standardOutput = LineWriter(handle: FileHandle.standardOutput)
+
+    static func error(_ line: String) { standardError.write(line) }
+
+    /// The `key: value` lines describing a completed handshake.
+    static func summary(_ parameters: NegotiatedParameters) -> [String] {
+        [
+            "protocol: TLSv1.3",
+            "cipher: \(parameters.cipherSuite)",
+            "group: \(parameters.group.map(String.init(describing:)) ?? "none")",
+            "alpn: \(parameters.applicationProtocol ?? "none")",
+            "peer-certificate: \(parameters.peerCertificates.first.map { String(describing: $0.subject) } ?? "none")",
+            "resumed: \(parameters.isResumed ? "yes" : "no")",
+        ]
+    }
+
+    /// One line for a failure, naming the alert if one crossed the wire.
+    static func describe(_ error: Error) -> String {
+        if let error = error as? TLSError {
+            if let alert = error.alertReceived { return "handshake failed: peer sent alert \(alert)" }
+            return "\(error)"
+        }
+        return "\(error)"
+    }
+}

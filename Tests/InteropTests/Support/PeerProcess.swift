@@ -1,0 +1,145 @@
+import Foundation
+import XCTest
+
+/// A child process (a real TLS peer, or our own `tlskit`) whose output is collected as it
+/// arrives, with bounded waits and a guaranteed stop.
+final class PeerProcess: @unchecked Sendable {
+    let name: String
+    private let process = Process()
+    private let stdinPipe = Pipe()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+    private let lock = NSLock()
+    private var stdoutData = Data()
+    private var stderrData = Data()
+
+    init(_ executable: String, _ arguments: [String], name: String? = nil, environment: [String: String]? = nil) throws {
+        self.name = name ?? URL(fileURLWithPath: executable).lastPathComponent
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.stdoutData.append(data) }
+        }
+        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.stderrData.append(data) }
+        }
+        try process.run()
+    }
+
+    deinit { stop() }
+
+    var standardOutput: String { lock.withLock { String(decoding: stdoutData, as: UTF8.self) } }
+    var standardError: String { lock.withLock { String(decoding: stderrData, as: UTF8.self) } }
+    /// Both streams, for assertions that do not care which one a peer prints to.
+    var allOutput: String { standardOutput + "\n" + standardError }
+    var isRunning: Bool { process.isRunning }
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    func send(_ text: String) {
+        try? stdinPipe.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+    }
+
+    func closeInput() {
+        try? stdinPipe.fileHandleForWriting.close()
+    }
+
+    /// Waits until `predicate` holds for the collected output, the process exits, or the timeout passes.
+    @discardableResult
+    func wait(timeout: TimeInterval = 15, until predicate: (PeerProcess) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if predicate(self) { return true }
+            if !process.isRunning { return predicate(self) }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return predicate(self)
+    }
+
+    /// Waits for `text` to appear on either stream.
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 15) -> Bool {
+        wait(timeout: timeout) { $0.allOutput.contains(text) }
+    }
+
+    /// Waits for the process to exit; stops it if it does not within the timeout.
+    @discardableResult
+    func waitForExit(timeout: TimeInterval = 15) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            stop()
+            return nil
+        }
+        // Let the readers drain what is left in the pipes.
+        Thread.sleep(forTimeInterval: 0.05)
+        return process.terminationStatus
+    }
+
+    /// Stops the process by its id: SIGTERM, then SIGKILL.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+/// Finding peers and our own binary, and skipping (or failing in CI) when a peer is missing.
+enum Peers {
+    /// The absolute path of `command` on PATH, if any.
+    static func find(_ command: String) -> String? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for directory in paths {
+            let candidate = "\(directory)/\(command)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Returns the peer's path, or skips the test with a clear reason. With
+    /// TLSKIT_REQUIRE_PEERS=1 (set by CI) a missing peer fails instead.
+    static func require(_ command: String) throws -> String {
+        if let path = find(command) { return path }
+        let reason = "\(command) not found on PATH: interop test skipped"
+        if ProcessInfo.processInfo.environment["TLSKIT_REQUIRE_PEERS"] == "1" {
+            XCTFail(reason + " (TLSKIT_REQUIRE_PEERS=1)")
+        }
+        throw XCTSkip(reason)
+    }
+
+    /// The `tlskit` executable built next to the test bundle.
+    static func tlskit() throws -> String {
+        var directory = Bundle(for: PeerProcess.self).bundleURL.deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = directory.appendingPathComponent("tlskit").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        XCTFail("the tlskit executable was not built next to the tests (run `swift build` first)")
+        throw XCTSkip("tlskit executable missing")
+    }
+
+    /// A port that was free a moment ago on 127.0.0.1.
+    static func freePort() -> Int {
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketDescriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketDescriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
