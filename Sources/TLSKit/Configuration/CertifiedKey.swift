@@ -75,8 +75,9 @@ public struct CertifiedKey: Sendable {
         let key: SigningKey
         do {
             key = try SigningKey(pemRepresentation: PEMFiles.read(privateKeyPEMFile))
-        } catch let error as TLSError where error.code == .invalidConfiguration {
-            throw TLSError.configuration("\(privateKeyPEMFile): \(error.reason.text)")
+        } catch let error as TLSError {
+            guard case .invalidConfiguration(let text) = error.reason, !text.hasPrefix("cannot read") else { throw error }
+            throw TLSError.configuration("\(privateKeyPEMFile): \(text)")
         }
         try self.init(chain: chain, privateKey: key)
     }

@@ -5,8 +5,8 @@ import Crypto
 /// The private half never leaves this value; the handshake sends ``publicKeyBytes``
 /// in its `KeyShareEntry` and turns the peer's share into the (EC)DHE input of the
 /// key schedule with ``sharedSecret(peerPublicKey:)``.
-struct EphemeralKey {
-    private enum Backing {
+struct EphemeralKey: Sendable {
+    private enum Backing: Sendable {
         case x25519(Curve25519.KeyAgreement.PrivateKey)
         case p256(P256.KeyAgreement.PrivateKey)
         case p384(P384.KeyAgreement.PrivateKey)

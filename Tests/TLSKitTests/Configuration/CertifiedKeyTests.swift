@@ -107,6 +107,7 @@ final class CertifiedKeyTests: XCTestCase {
         // The key file is named when its contents are wrong.
         assertThrowsTLSError(try CertifiedKey(chainPEMFile: chainFile, privateKeyPEMFile: chainFile), alert: nil, code: .invalidConfiguration) {
             XCTAssertTrue($0.description.contains(chainFile), "\($0)")
+            XCTAssertEqual($0.description.components(separatedBy: "invalid configuration").count, 2, "one prefix: \($0)")
         }
     }
 }

@@ -18,8 +18,7 @@ final class TrustRootsTests: XCTestCase {
     }
 
     func testNoCertificateOrNoFileIsAConfigurationError() throws {
-        let keyOnly = TestKeys.p256.backing
-        guard case .p256(let key) = keyOnly else { return XCTFail("not P-256") }
+        guard case .p256(let key) = TestKeys.p256.backing else { return XCTFail("not P-256") }
         for pem in ["", "garbage", key.pemRepresentation] {
             assertThrowsTLSError(try TrustRoots(pem: pem), alert: nil, code: .invalidConfiguration, pem)
         }
