@@ -1,0 +1,71 @@
+import Foundation
+
+/// A session the client can resume: one ticket and its PSK. The equivalent of an
+/// OpenSSL `SSL_SESSION` on the client.
+///
+/// Sessions are values: keep them in a ``ClientSessionStore``, or save them with
+/// ``pemEncoded`` and load them with ``init(pemEncoded:)`` (like `PEM_write_bio_SSL_SESSION`
+/// and `PEM_read_bio_SSL_SESSION`). The PEM text contains the resumption secret:
+/// anyone who reads it can resume the session as this client.
+public struct ClientSession: Sendable, Hashable {
+    /// RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds
+    /// (7 days)", and clients must not cache a ticket for longer.
+    static let maximumLifetime: UInt32 = 604_800
+
+    /// The server name the session was made with; it is offered only to that name.
+    public let serverName: String
+    /// The cipher suite of the original connection; resumption needs a suite with the same hash.
+    public let cipherSuite: CipherSuite
+    let psk: [UInt8]
+    /// The opaque ticket, sent back as the PSK identity.
+    public let ticket: [UInt8]
+    /// The ticket's lifetime in seconds, as the server sent it.
+    public let lifetime: UInt32
+    let ageAdd: UInt32
+    /// When the client received the ticket, at millisecond precision.
+    public let receivedAt: Date
+    /// The most early data the server accepts with this ticket; 0 when it allows none.
+    public let maxEarlyDataSize: UInt32
+    /// The application protocol (ALPN) negotiated on the original connection, if any.
+    public let applicationProtocol: String?
+
+    /// Makes a session. `receivedAt` is rounded to the millisecond so that a session
+    /// survives serialization unchanged.
+    init(
+        serverName: String, cipherSuite: CipherSuite, psk: [UInt8], ticket: [UInt8], lifetime: UInt32,
+        ageAdd: UInt32, receivedAt: Date, maxEarlyDataSize: UInt32, applicationProtocol: String?
+    ) {
+        self.serverName = serverName
+        self.cipherSuite = cipherSuite
+        self.psk = psk
+        self.ticket = ticket
+        self.lifetime = lifetime
+        self.ageAdd = ageAdd
+        self.receivedAt = Date(millisecondsSince1970: receivedAt.millisecondsSince1970)
+        self.maxEarlyDataSize = maxEarlyDataSize
+        self.applicationProtocol = applicationProtocol
+    }
+
+    /// Milliseconds since the ticket arrived; zero if the clock moved backwards.
+    func ageMilliseconds(at now: Date) -> UInt64 {
+        let now = now.millisecondsSince1970
+        let received = receivedAt.millisecondsSince1970
+        return now > received ? now - received : 0
+    }
+
+    /// The ticket age obfuscated for the pre_shared_key extension.
+    ///
+    /// RFC 8446 §4.2.11.1: "The 'obfuscated_ticket_age' field of each PskIdentity contains
+    /// an obfuscated version of the ticket age formed by taking the age in milliseconds and
+    /// adding the 'ticket_age_add' value that was included with the ticket, modulo 2^32."
+    func obfuscatedTicketAge(now: Date) -> UInt32 {
+        UInt32(truncatingIfNeeded: ageMilliseconds(at: now)) &+ ageAdd
+    }
+
+    /// Whether the ticket has outlived its lifetime at `now`. The lifetime counts as at
+    /// most 7 days whatever the server sent (RFC 8446 §4.6.1), and a lifetime of zero
+    /// means the ticket is never usable.
+    public func isExpired(at now: Date) -> Bool {
+        ageMilliseconds(at: now) >= UInt64(min(lifetime, Self.maximumLifetime)) * 1000
+    }
+}

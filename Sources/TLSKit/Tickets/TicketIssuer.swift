@@ -1,0 +1,52 @@
+import Foundation
+
+/// Issues and redeems tickets under either ``SessionTicketProtection``.
+///
+/// Redeeming never throws: a ticket that does not yield a live session is a
+/// ``TicketRejection``, and the handshake falls back to a full one.
+struct TicketIssuer {
+    /// The size of a stateful ticket, a random identifier.
+    static let identifierLength = 32
+
+    let protection: SessionTicketProtection
+    let random: RandomSource
+
+    init(protection: SessionTicketProtection, random: RandomSource) {
+        self.protection = protection
+        self.random = random
+    }
+
+    /// The ticket to send in a NewSessionTicket for `state`.
+    ///
+    /// Stateful protection stores `state.encoded()` until the session expires
+    /// (`createdAt` plus `lifetime`) and returns a fresh random identifier.
+    func issue(_ state: ServerSessionState) -> [UInt8] {
+        switch protection {
+        case .stateless(let ring):
+            return ring.seal(state.encoded())
+        case .stateful(let store, _):
+            let id = random.bytes(Self.identifierLength)
+            store.store(id: id, session: state.encoded(), expiresAt: Date(millisecondsSince1970: state.expiresAt))
+            return id
+        }
+    }
+
+    /// Opens or looks up `ticket`, decodes the session and checks it has not expired at `now`.
+    func redeem(_ ticket: [UInt8], now: Date) -> Result<ServerSessionState, TicketRejection> {
+        let encoded: [UInt8]
+        switch protection {
+        case .stateless(let ring):
+            switch ring.open(ticket) {
+            case .success(let plaintext): encoded = plaintext
+            case .failure(let rejection): return .failure(rejection)
+            }
+        case .stateful(let store, let singleUse):
+            guard ticket.count == Self.identifierLength else { return .failure(.malformed) }
+            guard let session = store.retrieve(id: ticket, remove: singleUse) else { return .failure(.unknownKey) }
+            encoded = session
+        }
+        guard let state = try? ServerSessionState(encoded: encoded) else { return .failure(.malformed) }
+        guard now.millisecondsSince1970 <= state.expiresAt else { return .failure(.expired) }
+        return .success(state)
+    }
+}

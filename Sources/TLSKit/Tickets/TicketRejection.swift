@@ -1,0 +1,20 @@
+/// Why a ticket offered by a client was not used. Counted in statistics.
+///
+/// A rejected ticket is never a connection error: the server falls back to a full
+/// handshake. It conforms to `Error` only so it can be the failure of a `Result`.
+public enum TicketRejection: String, Error, Sendable, Hashable, CaseIterable {
+    /// The ticket is too short, failed authentication, or its contents do not decode.
+    case malformed
+    /// No ticket key (stateless) or stored session (stateful) matches the ticket.
+    case unknownKey
+    /// The session inside the ticket outlived its lifetime.
+    case expired
+    /// The PSK binder in the ClientHello does not verify (RFC 8446 §4.2.11.2).
+    case badBinder
+    /// The session's cipher suite hash does not match the negotiated suite.
+    case suiteMismatch
+    /// The obfuscated ticket age is too far from the age the server expects.
+    case ageMismatch
+    /// A single-use ticket was offered a second time.
+    case alreadyUsed
+}
