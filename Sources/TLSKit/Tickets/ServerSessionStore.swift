@@ -14,7 +14,8 @@ public protocol ServerSessionStore: AnyObject, Sendable {
 
 /// A bounded in-memory ``ServerSessionStore``.
 ///
-/// Holds at most `capacity` sessions. Expired sessions are never returned and are
+/// Holds at most `capacity` sessions. A session lives until its expiry instant inclusive,
+/// like the lifetime check on tickets. Expired sessions are never returned and are
 /// pruned whenever the store is full; when still full, the session that expires
 /// soonest (the oldest, on a tie) makes room. Eviction scans the store, so a full
 /// store costs O(`capacity`) per insert.
@@ -50,10 +51,10 @@ public final class InMemoryServerSessionStore: ServerSessionStore, Sendable {
 
     public func store(id: [UInt8], session: [UInt8], expiresAt: Date) {
         let now = time.now
-        guard expiresAt > now else { return }
+        guard expiresAt >= now else { return }
         table.withValue { table in
             if table.entries[id] == nil, table.entries.count >= capacity {
-                table.entries = table.entries.filter { $0.value.expiresAt > now }
+                table.entries = table.entries.filter { $0.value.expiresAt >= now }
                 if table.entries.count >= capacity, let victim = table.entries.min(by: Self.evictsFirst) {
                     table.entries[victim.key] = nil
                 }
@@ -67,7 +68,7 @@ public final class InMemoryServerSessionStore: ServerSessionStore, Sendable {
         let now = time.now
         return table.withValue { table in
             guard let entry = table.entries[id] else { return nil }
-            guard entry.expiresAt > now else {
+            guard entry.expiresAt >= now else {
                 table.entries[id] = nil
                 return nil
             }

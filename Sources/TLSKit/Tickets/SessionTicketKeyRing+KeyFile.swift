@@ -47,7 +47,8 @@ extension SessionTicketKeyRing {
     /// Parses key file text into keys, newest first. `origin` names the file in errors.
     static func parseKeyFile(_ text: String, origin: String) throws -> [SessionTicketKey] {
         var numbered: [(line: Int, key: SessionTicketKey)] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `isNewline` splits LF and CRLF alike ("\r\n" is a single Character in Swift).
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let key = try parseKeyLine(line, where: "ticket key file \(origin), line \(index + 1)")

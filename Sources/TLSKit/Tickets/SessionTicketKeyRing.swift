@@ -56,6 +56,8 @@ public final class SessionTicketKeyRing: Sendable {
     /// - Parameters:
     ///   - rotationInterval: how long a key seals new tickets before a fresh one replaces it.
     ///   - acceptanceWindow: how long after its creation a key still opens tickets; at least `rotationInterval`.
+    ///   - time: the clock that drives rotation and expiry.
+    ///   - random: the source of key names, key material and ticket nonces.
     /// - Throws: ``TLSError`` when an interval is not positive or the window is shorter than the rotation interval.
     public init(
         rotationInterval: TimeInterval = 6 * 3600, acceptanceWindow: TimeInterval = 24 * 3600,
