@@ -125,7 +125,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 sendBufferedWrites(context: context)
             case .closeNotifyReceived:
                 if connection.isClosed { context.fireUserInboundEventTriggered(TLSUserEvent.shutdownCompleted) }
-            case .alertReceived, .peerKeysUpdated:
+            default:
                 break
             }
         }

@@ -29,6 +29,19 @@ public struct ClientConfiguration: Sendable {
     public var applicationProtocols: [String] = []
     /// The client's certificate chain and key, sent when the server asks.
     public var certificate: CertifiedKey?
+    /// Where tickets received from servers are kept and taken from for resumption (in memory by
+    /// default, keyed by server name, each ticket used once). Copies of a configuration share the
+    /// store. nil: no automatic resumption (sessions can still be passed to a connection).
+    public var sessionStore: ClientSessionStore? = InMemoryClientSessionStore()
+    /// Key exchange modes offered for resumption (`psk_key_exchange_modes`), in preference order.
+    public var resumptionModes: [ResumptionMode] = [.pskWithKeyExchange]
+    /// Whether to offer post-handshake client authentication (`post_handshake_auth`), so a server
+    /// may ask for ``certificate`` after the handshake.
+    public var offersPostHandshakeAuthentication = false
+    /// Called as each ticket arrives (`SSL_CTX_sess_set_new_cb` on a client), on the thread
+    /// driving the connection, after the session is stored. The same session arrives as
+    /// ``TLSEvent/sessionTicketReceived(_:)``.
+    public var newSessionHandler: (@Sendable (ClientSession) -> Void)?
     /// Largest handshake message accepted from a server.
     public var maximumHandshakeMessageSize = 65_536
     /// Receives secrets in the NSS key log format. Debugging only.

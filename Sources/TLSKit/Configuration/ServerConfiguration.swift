@@ -38,6 +38,39 @@ public struct ServerConfiguration: Sendable {
     public var sendsHelloRetryCookie = true
     /// Largest handshake message accepted from a client.
     public var maximumHandshakeMessageSize = 65_536
+
+    // MARK: Session tickets
+
+    /// How many NewSessionTicket messages a connection sends after a full handshake, and again
+    /// after post-handshake client authentication (`SSL_CTX_set_num_tickets`; default 2).
+    /// After a resumption at most one is sent, whatever the count; 0 sends none. Each connection
+    /// starts from this value and can change it (``ServerConnection/setTicketCount(_:)``).
+    /// Values above ``maximumTicketCount`` are refused when a connection is made.
+    public var ticketCount = 2
+    /// The largest ticket count accepted: each ticket costs a message and a seal, so an
+    /// unbounded count would let one setting flood a connection.
+    public static let maximumTicketCount = 1_024
+    /// Seconds a ticket may be used for resumption, at most 7 days (RFC 8446 §4.6.1). Default 2 hours.
+    public var ticketLifetime: UInt32 = 7_200
+    /// How tickets are protected: stateless (sealed under a rotating key ring, the default) or
+    /// stateful (an identifier into a server-side store).
+    public var ticketProtection: SessionTicketProtection
+    /// Key exchange modes accepted for resumption, in the server's preference order. The default,
+    /// PSK with (EC)DHE, keeps forward secrecy; `.pskOnly` saves the key exchange but not
+    /// forward secrecy. Empty: no resumption and no tickets.
+    public var resumptionModes: [ResumptionMode] = [.pskWithKeyExchange]
+    /// PSK identities examined per ClientHello; the rest are ignored (bounded work per hello).
+    public var maximumPSKIdentities = 4
+    /// How far the client's view of a ticket's age (from the obfuscated age) may be from the
+    /// server's view before the ticket is refused (`ageMismatch`). Covers round trips and clock
+    /// granularity; ticket ages are not a security boundary without 0-RTT.
+    public var ticketAgeTolerance: Double = 10
+    /// Counters shared by every connection made from this configuration (`SSL_CTX_sess_number`
+    /// and friends). Copies of a configuration share one instance.
+    public var statistics = ServerStatistics()
+    /// Called as each ticket is issued (`SSL_CTX_sess_set_new_cb` on a server), on the thread
+    /// driving the connection. The same information arrives as ``TLSEvent/sessionTicketIssued(_:)``.
+    public var newSessionHandler: (@Sendable (IssuedSessionTicket) -> Void)?
     /// Receives secrets in the NSS key log format. Debugging only.
     public var keyLog: KeyLogCallback?
     /// Source of protocol random values.
@@ -48,12 +81,14 @@ public struct ServerConfiguration: Sendable {
     /// A configuration serving one certificate chain.
     public init(certificate: CertifiedKey) {
         self.certificates = [certificate]
+        self.ticketProtection = .stateless(SessionTicketKeyRing.makeDefault())
     }
 
     /// A configuration serving several chains, picked by SNI; the first is the default.
     public init(certificates: [CertifiedKey]) throws {
         guard !certificates.isEmpty else { throw TLSError.configuration("a server needs at least one certificate") }
         self.certificates = certificates
+        self.ticketProtection = .stateless(SessionTicketKeyRing.makeDefault())
     }
 
     func certificate(forServerName name: String?) -> CertifiedKey {
@@ -65,5 +100,14 @@ public struct ServerConfiguration: Sendable {
         guard !certificates.isEmpty else { throw TLSError.configuration("a server needs at least one certificate") }
         guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
         guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
+        try Self.validate(ticketCount: ticketCount)
+        guard ticketLifetime <= 604_800 else { throw TLSError.configuration("ticket lifetime \(ticketLifetime) s exceeds 7 days (RFC 8446 §4.6.1)") }
+        guard maximumPSKIdentities >= 1 else { throw TLSError.configuration("maximumPSKIdentities must be at least 1") }
+    }
+
+    static func validate(ticketCount: Int) throws {
+        guard (0...maximumTicketCount).contains(ticketCount) else {
+            throw TLSError.configuration("ticket count \(ticketCount) is outside 0...\(maximumTicketCount)")
+        }
     }
 }

@@ -26,6 +26,17 @@ enum HandshakeMachine {
         }
     }
 
+    /// The server's state machine; nil on a client.
+    var server: ServerHandshakeState? {
+        get {
+            if case .server(let state) = self { return state }
+            return nil
+        }
+        set {
+            if let newValue { self = .server(newValue) }
+        }
+    }
+
     /// Sends a KeyUpdate (RFC 8446 §4.6.3).
     mutating func updateKeys(requestPeerUpdate: Bool, output: inout HandshakeOutput) throws {
         switch self {

@@ -24,6 +24,10 @@ public class TLSConnection {
     private let keyLog: KeyLogCallback?
     private var closeNotifyReceived = false
     private var closeNotifySent = false
+    /// Role-specific reactions to events (new-session handlers, session stores).
+    var eventObserver: ((TLSEvent) -> Void)?
+    /// Called once if the connection fails before its handshake completes.
+    var handshakeFailureObserver: ((TLSError) -> Void)?
 
     /// Whether the handshake has completed and application data can flow.
     public private(set) var isHandshakeComplete = false
@@ -67,6 +71,8 @@ public class TLSConnection {
         try throwIfFailed()
         guard isHandshakeComplete else { throw TLSError(.invalidState("the handshake is not complete")) }
         guard !closeNotifySent else { throw TLSError(.connectionClosed) }
+        // Queued handshake messages (tickets) go first, on a record boundary of their own.
+        try sendQueuedHandshakeMessages()
         let bytes = Array(data)
         var start = 0
         repeat {
@@ -92,7 +98,11 @@ public class TLSConnection {
     /// Bytes it produces are in ``takeOutput()``.
     public func driveHandshake() throws {
         try throwIfFailed()
+        try sendQueuedHandshakeMessages()
     }
+
+    /// Sends handshake messages the application asked for since the last write (tickets).
+    func sendQueuedHandshakeMessages() throws {}
 
     /// Sends close_notify: we will write no more. Reading can go on until the peer closes too.
     public func close() {
@@ -153,6 +163,7 @@ public class TLSConnection {
         pendingHandshake = []
         if let alert = error.alertSent { sendAlert(alert) }
         if let received = error.alertReceived { events.append(.alertReceived(received)) }
+        if !isHandshakeComplete { handshakeFailureObserver?(error) }
     }
 }
 
@@ -237,6 +248,7 @@ extension TLSConnection {
                     negotiatedParameters = parameters
                 }
                 events.append(event)
+                eventObserver?(event)
             case .keyLog(let label, let clientRandom, let secret):
                 if let keyLog { keyLog("\(label) \(Hex.encode(clientRandom)) \(Hex.encode(secret))") }
             }

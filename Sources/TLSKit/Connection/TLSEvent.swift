@@ -1,3 +1,5 @@
+import X509
+
 /// Something that happened on a connection, for the application to act on.
 /// Taken one at a time with `nextEvent()`.
 public enum TLSEvent: Sendable, Hashable {
@@ -9,4 +11,12 @@ public enum TLSEvent: Sendable, Hashable {
     case alertReceived(AlertDescription)
     /// The peer updated its sending keys (KeyUpdate).
     case peerKeysUpdated
+    /// Client: a NewSessionTicket arrived and became a resumable session (already in the
+    /// configuration's session store, if it has one).
+    case sessionTicketReceived(ClientSession)
+    /// Server: a ticket was issued and queued for sending.
+    case sessionTicketIssued(IssuedSessionTicket)
+    /// Server: the client answered a post-handshake CertificateRequest; its chain verified
+    /// (empty when it declined and a certificate was optional).
+    case clientAuthenticated([Certificate])
 }

@@ -179,3 +179,15 @@ public final class SessionTicketKeyRing: Sendable {
         keys = [keys[0]] + keys.dropFirst().filter { $0.age(at: now) < acceptanceWindow }
     }
 }
+
+extension SessionTicketKeyRing {
+    /// A ring with the default intervals, for configurations that were given none.
+    static func makeDefault() -> SessionTicketKeyRing {
+        do {
+            return try SessionTicketKeyRing()
+        } catch {
+            // The default intervals satisfy every check in `init`.
+            preconditionFailure("default ticket key ring rejected: \(error)")
+        }
+    }
+}

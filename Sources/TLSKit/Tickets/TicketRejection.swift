@@ -17,4 +17,6 @@ public enum TicketRejection: String, Error, Sendable, Hashable, CaseIterable {
     case ageMismatch
     /// A single-use ticket was offered a second time.
     case alreadyUsed
+    /// The ticket was issued for another server name (SNI) than the one now requested.
+    case serverNameMismatch
 }

@@ -9,11 +9,17 @@ extension ClientHandshake {
         /// The encoded ClientHello, kept until the suite (and so the transcript hash) is known.
         let helloBytes: [UInt8]
         let keys: [EphemeralKey]
+        /// The session offered for resumption, if any.
+        let offer: ResumptionOffer?
         /// Set once a HelloRetryRequest was answered: the transcript so far and the suite it chose.
         let retry: (transcript: TranscriptHash, suite: CipherSuite)?
 
-        static func start(configuration: ClientConfiguration, serverName: String?, output: inout HandshakeOutput) throws -> ExpectServerHello {
+        static func start(
+            configuration: ClientConfiguration, serverName: String?, session: ClientSession?, output: inout HandshakeOutput
+        ) throws -> ExpectServerHello {
             try configuration.validate()
+            let now = configuration.time.now
+            let suites = configuration.cipherSuites.filter(\.isSupported)
             let keys = try configuration.keyShareGroups.map { try EphemeralKey.generate(group: $0) }
             var extensions = ClientHelloExtensions()
             // RFC 6066 §3: SNI carries host names only, never address literals.
@@ -22,17 +28,23 @@ extension ClientHandshake {
             extensions.supportedGroups = configuration.groups.filter(NamedGroup.supported.contains)
             extensions.signatureAlgorithms = configuration.signatureSchemes
             extensions.keyShares = keys.map { KeyShareEntry(group: $0.group, keyExchange: $0.publicKeyBytes) }
-            extensions.pskKeyExchangeModes = [.pskDHEKE]
+            if !configuration.resumptionModes.isEmpty {
+                extensions.pskKeyExchangeModes = configuration.resumptionModes.map(\.codePoint)
+            }
+            extensions.postHandshakeAuth = configuration.offersPostHandshakeAuthentication
             if !configuration.applicationProtocols.isEmpty {
                 extensions.applicationProtocols = configuration.applicationProtocols.map { Array($0.utf8) }
             }
             // RFC 8446 Appendix D.4: a non-empty legacy_session_id turns on middlebox compatibility mode.
-            let hello = ClientHello(
+            var hello = ClientHello(
                 random: configuration.random.bytes(32), legacySessionID: configuration.random.bytes(32),
-                cipherSuites: configuration.cipherSuites.filter(\.isSupported), extensions: extensions)
+                cipherSuites: suites, extensions: extensions)
+            let offer = ResumptionOffer.choose(explicit: session, serverName: serverName, configuration: configuration, suites: suites, now: now)
+            offer?.attach(to: &hello, prefix: nil, now: now)
             let bytes = HandshakeMessage.clientHello(hello).encoded()
             output.sendEncoded(bytes)
-            return ExpectServerHello(configuration: configuration, serverName: serverName, hello: hello, helloBytes: bytes, keys: keys, retry: nil)
+            return ExpectServerHello(
+                configuration: configuration, serverName: serverName, hello: hello, helloBytes: bytes, keys: keys, offer: offer, retry: nil)
         }
 
         func handle(_ serverHello: ServerHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
@@ -50,18 +62,33 @@ extension ClientHandshake {
             if serverHello.isHelloRetryRequest {
                 return try handleRetryRequest(serverHello, raw: raw, output: &output)
             }
-            try Self.requireOnly([.supportedVersions, .keyShare], in: serverHello.extensions.receivedTypes)
-            guard let share = serverHello.extensions.keyShare else { throw TLSError(.missingExtension("key_share")) }
-            guard let key = keys.first(where: { $0.group == share.group }) else {
-                throw TLSError(.illegalParameter("key share for a group we did not share"))
-            }
-            let sharedSecret = try key.sharedSecret(peerPublicKey: share.keyExchange)
+            try Self.requireOnly(offer == nil ? [.supportedVersions, .keyShare] : [.supportedVersions, .keyShare, .preSharedKey], in: serverHello.extensions.receivedTypes)
             let suite = serverHello.cipherSuite
+            var early = KeySchedule.Early(suite: suite, psk: nil)
+            var resumed = false
+            if let selected = serverHello.extensions.preSharedKey {
+                // RFC 8446 §4.2.11: the server picks one of our identities, usable with its suite.
+                guard let offer, selected == 0 else { throw TLSError(.illegalParameter("selected_identity \(selected)")) }
+                guard offer.session.cipherSuite.hashLength == suite.hashLength else {
+                    throw TLSError(.illegalParameter("cipher suite hash differs from the PSK's"))
+                }
+                early = offer.earlySecret(suite: suite)
+                resumed = true
+            }
+            var sharedSecret: SymmetricKey?
+            if let share = serverHello.extensions.keyShare {
+                guard let key = keys.first(where: { $0.group == share.group }) else {
+                    throw TLSError(.illegalParameter("key share for a group we did not share"))
+                }
+                sharedSecret = try key.sharedSecret(peerPublicKey: share.keyExchange)
+            } else if !(resumed && configuration.resumptionModes.contains(.pskOnly)) {
+                throw TLSError(.missingExtension("key_share"))
+            }
             var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
             if retry == nil { transcript.update(helloBytes) }
             transcript.update(raw)
 
-            let handshake = KeySchedule.Early(suite: suite, psk: nil).handshake(sharedSecret: sharedSecret)
+            let handshake = early.handshake(sharedSecret: sharedSecret)
             let hash = transcript.digest()
             let clientSecret = handshake.clientTrafficSecret(transcriptHash: hash)
             let serverSecret = handshake.serverTrafficSecret(transcriptHash: hash)
@@ -73,8 +100,8 @@ extension ClientHandshake {
             output.logSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, clientSecret)
             output.logSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, serverSecret)
             let parameters = NegotiatedParameters(
-                cipherSuite: suite, group: share.group, serverSignatureScheme: nil, applicationProtocol: nil,
-                serverName: hello.extensions.serverName, peerCertificates: [], isResumed: false, usedHelloRetryRequest: retry != nil)
+                cipherSuite: suite, group: serverHello.extensions.keyShare?.group, serverSignatureScheme: nil, applicationProtocol: nil,
+                serverName: hello.extensions.serverName, peerCertificates: [], isResumed: resumed, usedHelloRetryRequest: retry != nil)
             let flight = Flight(
                 configuration: configuration, serverName: serverName, suite: suite, transcript: transcript,
                 clientRandom: hello.random, offeredProtocols: hello.extensions.applicationProtocols ?? [],
@@ -108,6 +135,15 @@ extension ClientHandshake {
             var secondHello = hello
             secondHello.extensions.keyShares = newKeys.map { KeyShareEntry(group: $0.group, keyExchange: $0.publicKeyBytes) }
             secondHello.extensions.cookie = request.extensions.cookie
+            // RFC 8446 §4.1.4: the PSK stays only if its hash matches the suite the server chose;
+            // its binder is recomputed over the new transcript.
+            var offer = offer
+            secondHello.extensions.preSharedKey = nil
+            if let current = offer, current.session.cipherSuite.hashLength == request.cipherSuite.hashLength {
+                current.attach(to: &secondHello, prefix: transcript, now: configuration.time.now)
+            } else {
+                offer = nil
+            }
             let bytes = HandshakeMessage.clientHello(secondHello).encoded()
             transcript.update(bytes)
             output.sendChangeCipherSpec()
@@ -115,7 +151,7 @@ extension ClientHandshake {
             return .expectServerHello(
                 ExpectServerHello(
                     configuration: configuration, serverName: serverName, hello: secondHello, helloBytes: bytes, keys: newKeys,
-                    retry: (transcript, request.cipherSuite)))
+                    offer: offer, retry: (transcript, request.cipherSuite)))
         }
 
         /// A server may only send extensions the client offered and the message allows (RFC 8446 §4.2).

@@ -41,6 +41,8 @@ extension ClientHandshake {
                 flight.parameters.applicationProtocol = String(decoding: chosen, as: UTF8.self)
             }
             flight.transcript.update(raw)
+            // RFC 8446 §2.2: a resumed handshake authenticates with the PSK: no certificates follow.
+            if flight.parameters.isResumed { return .expectFinished(ExpectFinished(flight: flight)) }
             return .expectCertificateOrRequest(ExpectCertificateOrRequest(flight: flight))
         }
     }
@@ -133,8 +135,9 @@ extension ClientHandshake {
             let traffic = ApplicationTraffic(suite: suite, readSecret: serverSecret, writeSecret: clientSecret, exporterSecret: exporterSecret)
             return .connected(
                 Connected(
-                    configuration: flight.configuration, traffic: traffic,
-                    resumption: master.resumption(transcriptHash: transcript.digest()), parameters: flight.parameters))
+                    configuration: flight.configuration, serverName: flight.serverName, traffic: traffic,
+                    resumption: master.resumption(transcriptHash: transcript.digest()), parameters: flight.parameters,
+                    handshakeTranscript: transcript))
         }
     }
 }

@@ -9,8 +9,11 @@ enum ClientHandshakeState {
     case connected(ClientHandshake.Connected)
 
     /// Builds and sends the first ClientHello.
-    static func start(configuration: ClientConfiguration, serverName: String?, output: inout HandshakeOutput) throws -> ClientHandshakeState {
-        .expectServerHello(try ClientHandshake.ExpectServerHello.start(configuration: configuration, serverName: serverName, output: &output))
+    static func start(
+        configuration: ClientConfiguration, serverName: String?, session: ClientSession?, output: inout HandshakeOutput
+    ) throws -> ClientHandshakeState {
+        .expectServerHello(
+            try ClientHandshake.ExpectServerHello.start(configuration: configuration, serverName: serverName, session: session, output: &output))
     }
 
     /// Consumes one handshake message and returns the next state.

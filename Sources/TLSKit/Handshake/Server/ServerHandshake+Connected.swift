@@ -1,18 +1,164 @@
+import Crypto
+import Foundation
+import X509
+
 extension ServerHandshake {
-    /// The established connection: post-handshake messages from the client.
+    /// The established connection: tickets, post-handshake authentication and KeyUpdate.
     struct Connected {
-        let configuration: ServerConfiguration
+        /// This connection's copy: its ticket count may differ from the shared configuration's.
+        var configuration: ServerConfiguration
         var traffic: ApplicationTraffic
         let resumption: KeySchedule.Resumption
-        let parameters: NegotiatedParameters
+        var parameters: NegotiatedParameters
+        /// The transcript through the client's Finished, the base of every post-handshake
+        /// authentication (RFC 8446 §4.4).
+        let handshakeTranscript: TranscriptHash
+        var clientCertificateChainDER: [[UInt8]]
+        let clientModes: [PSKKeyExchangeMode]
+        let clientOffersPostHandshakeAuthentication: Bool
+        /// Tickets asked for with `requestSessionTicket()` and not yet sent.
+        var requestedTickets = 0
+        /// Tickets issued on this connection: each one's nonce (RFC 8446 §4.6.1: unique per connection).
+        private var ticketsIssued: UInt64 = 0
+        var authentication: PostHandshakeAuthentication?
+
+        init(
+            configuration: ServerConfiguration, traffic: ApplicationTraffic, resumption: KeySchedule.Resumption,
+            parameters: NegotiatedParameters, handshakeTranscript: TranscriptHash, clientCertificateChainDER: [[UInt8]],
+            clientModes: [PSKKeyExchangeMode], clientOffersPostHandshakeAuthentication: Bool
+        ) {
+            self.configuration = configuration
+            self.traffic = traffic
+            self.resumption = resumption
+            self.parameters = parameters
+            self.handshakeTranscript = handshakeTranscript
+            self.clientCertificateChainDER = clientCertificateChainDER
+            self.clientModes = clientModes
+            self.clientOffersPostHandshakeAuthentication = clientOffersPostHandshakeAuthentication
+        }
 
         func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> Connected {
             var next = self
             switch message {
             case .keyUpdate(let update):
                 next.traffic.receive(update, output: &output)
+            case .certificate, .certificateVerify, .finished:
+                guard let authentication else {
+                    throw TLSError(.unexpectedMessage("\(message.type) without a post-handshake CertificateRequest"))
+                }
+                next.authentication = nil
+                if let step = try authentication.handle(message, raw: raw, connected: &next, output: &output) {
+                    next.authentication = step
+                }
             default:
                 throw TLSError(.unexpectedMessage("\(message.type) after the handshake"))
+            }
+            return next
+        }
+
+        /// Whether tickets can be used by this client: RFC 8446 §4.2.9 asks servers not to send
+        /// tickets the client cannot use with its psk_key_exchange_modes.
+        private var clientCanResume: Bool {
+            configuration.resumptionModes.contains { clientModes.contains($0.codePoint) }
+        }
+
+        /// Sends `count` NewSessionTicket messages bound to the current client identity.
+        mutating func issueTickets(_ count: Int, output: inout HandshakeOutput) {
+            guard count > 0, clientCanResume else { return }
+            let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random)
+            for _ in 0..<count {
+                let nonce = withUnsafeBytes(of: ticketsIssued.bigEndian) { Array($0) }
+                ticketsIssued += 1
+                let psk = resumption.ticketPSK(nonce: nonce).withUnsafeBytes { Array($0) }
+                let ageAdd = configuration.random.uint32()
+                let state = ServerSessionState(
+                    cipherSuite: traffic.suite, psk: psk, createdAt: configuration.time.now.millisecondsSince1970,
+                    lifetime: configuration.ticketLifetime, ageAdd: ageAdd, serverName: parameters.serverName,
+                    applicationProtocol: parameters.applicationProtocol, clientCertificateChain: clientCertificateChainDER,
+                    clientCertificateVerified: !clientCertificateChainDER.isEmpty)
+                let ticket = issuer.issue(state)
+                output.send(.newSessionTicket(NewSessionTicket(lifetime: configuration.ticketLifetime, ageAdd: ageAdd, nonce: nonce, ticket: ticket)))
+                configuration.statistics.recordTicketIssued()
+                output.raise(
+                    .sessionTicketIssued(
+                        IssuedSessionTicket(
+                            ticket: ticket, lifetime: configuration.ticketLifetime, cipherSuite: traffic.suite,
+                            serverName: parameters.serverName, applicationProtocol: parameters.applicationProtocol,
+                            clientCertificates: parameters.peerCertificates)))
+            }
+        }
+
+        /// Sends the tickets queued by `requestSessionTicket()`.
+        mutating func sendRequestedTickets(output: inout HandshakeOutput) {
+            let count = requestedTickets
+            requestedTickets = 0
+            issueTickets(count, output: &output)
+        }
+
+        /// Sends a post-handshake CertificateRequest (RFC 8446 §4.6.2).
+        mutating func requestClientCertificate(trustRoots: TrustRoots, required: Bool, output: inout HandshakeOutput) throws {
+            guard clientOffersPostHandshakeAuthentication else {
+                throw TLSError(.invalidState("the client did not offer post_handshake_auth"))
+            }
+            guard authentication == nil else { throw TLSError(.invalidState("a post-handshake CertificateRequest is already pending")) }
+            // RFC 8446 §4.3.2: the context is unique within the connection.
+            let request = CertificateRequest(requestContext: configuration.random.bytes(16), signatureAlgorithms: configuration.signatureSchemes)
+            let bytes = HandshakeMessage.certificateRequest(request).encoded()
+            var transcript = handshakeTranscript
+            transcript.update(bytes)
+            output.sendEncoded(bytes)
+            authentication = PostHandshakeAuthentication(
+                stage: .expectCertificate, context: request.requestContext, transcript: transcript, trustRoots: trustRoots,
+                required: required)
+        }
+    }
+
+    /// A post-handshake client authentication in progress: Certificate, CertificateVerify and
+    /// Finished from the client, on the transcript of the handshake plus the CertificateRequest.
+    struct PostHandshakeAuthentication {
+        enum Stage {
+            case expectCertificate
+            case expectCertificateVerify(chain: [Certificate], der: [[UInt8]])
+            case expectFinished(chain: [Certificate], der: [[UInt8]])
+        }
+
+        var stage: Stage
+        let context: [UInt8]
+        var transcript: TranscriptHash
+        let trustRoots: TrustRoots
+        let required: Bool
+
+        /// Consumes one client message; returns the next step, or nil once the exchange is over.
+        func handle(_ message: HandshakeMessage, raw: [UInt8], connected: inout Connected, output: inout HandshakeOutput) throws
+            -> PostHandshakeAuthentication?
+        {
+            var next = self
+            switch (stage, message) {
+            case (.expectCertificate, .certificate(let certificate)):
+                guard certificate.requestContext == context else { throw TLSError(.illegalParameter("certificate_request_context")) }
+                let received = try ClientCertificateCheck.verify(
+                    certificate, roots: trustRoots, required: required, now: connected.configuration.time.now)
+                next.transcript.update(raw)
+                next.stage = received.map { .expectCertificateVerify(chain: $0.0, der: $0.1) } ?? .expectFinished(chain: [], der: [])
+            case (.expectCertificateVerify(let chain, let der), .certificateVerify(let verify)):
+                try ClientCertificateCheck.verifySignature(
+                    verify, transcriptHash: transcript.digest(), leaf: chain[0], accepted: connected.configuration.signatureSchemes)
+                next.transcript.update(raw)
+                next.stage = .expectFinished(chain: chain, der: der)
+            case (.expectFinished(let chain, let der), .finished(let finished)):
+                // RFC 8446 §4.4: after the handshake the Finished key comes from the current client traffic secret.
+                _ = try VerifiedFinished.verify(
+                    finished, suite: connected.traffic.suite, baseKey: connected.traffic.readSecret, transcriptHash: transcript.digest())
+                output.raise(.clientAuthenticated(chain))
+                if !chain.isEmpty {
+                    connected.parameters.peerCertificates = chain
+                    connected.clientCertificateChainDER = der
+                    // SSL_CTX_set_num_tickets(3): tickets are issued again, bound to the new identity.
+                    connected.issueTickets(connected.configuration.ticketCount, output: &output)
+                }
+                return nil
+            default:
+                throw TLSError(.unexpectedMessage("\(message.type) during post-handshake authentication"))
             }
             return next
         }

@@ -12,7 +12,7 @@ extension ServerHandshake {
 
     /// Waiting for the first ClientHello, or for the second one after a HelloRetryRequest.
     struct ExpectClientHello {
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         let retry: Retry?
 
         func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
@@ -22,31 +22,56 @@ extension ServerHandshake {
             // RFC 8446 §4.1.2: TLS 1.3 ClientHellos carry exactly one compression method, null.
             guard hello.legacyCompressionMethods == [0] else { throw TLSError(.illegalParameter("legacy_compression_methods")) }
             let suite = try chooseCipherSuite(hello)
-            // RFC 8446 §9.2: without a PSK these three extensions are mandatory.
-            guard let clientGroups = extensions.supportedGroups else { throw TLSError(.missingExtension("supported_groups")) }
-            guard let keyShares = extensions.keyShares else { throw TLSError(.missingExtension("key_share")) }
-            guard let clientSchemes = extensions.signatureAlgorithms else { throw TLSError(.missingExtension("signature_algorithms")) }
-            try validate(keyShares: keyShares, clientGroups: clientGroups)
+            // RFC 8446 §4.2.9: a PSK offer without psk_key_exchange_modes must be refused.
+            if extensions.preSharedKey != nil && extensions.pskKeyExchangeModes == nil {
+                throw TLSError(.missingExtension("psk_key_exchange_modes"))
+            }
+            let mode = resumptionMode(extensions)
 
-            var transcript: TranscriptHash
-            let share: KeyShareEntry
-            if let retry {
-                try validateSecondHello(hello, keyShares: keyShares, retry: retry)
-                transcript = retry.transcript
-                share = keyShares[0]
-            } else {
-                transcript = TranscriptHash(suite: suite)
-                switch try chooseKeyShare(keyShares: keyShares, clientGroups: clientGroups) {
-                case .share(let chosen):
-                    share = chosen
-                case .retry(let group):
-                    return helloRetryRequest(for: hello, raw: raw, suite: suite, group: group, output: &output)
+            // RFC 8446 §9.2: supported_groups and key_share come together.
+            switch (extensions.supportedGroups, extensions.keyShares) {
+            case (nil, .some): throw TLSError(.missingExtension("supported_groups"))
+            case (.some, nil): throw TLSError(.missingExtension("key_share"))
+            default: break
+            }
+            var share: KeyShareEntry?
+            if let clientGroups = extensions.supportedGroups, let keyShares = extensions.keyShares, mode != .pskOnly {
+                try validate(keyShares: keyShares, clientGroups: clientGroups)
+                if let retry {
+                    try validateSecondHello(hello, keyShares: keyShares, retry: retry)
+                    share = keyShares[0]
+                } else {
+                    switch try chooseKeyShare(keyShares: keyShares, clientGroups: clientGroups) {
+                    case .share(let chosen):
+                        share = chosen
+                    case .retry(let group):
+                        return helloRetryRequest(for: hello, raw: raw, suite: suite, group: group, output: &output)
+                    }
                 }
             }
+
+            var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
+            let resumed = try mode.flatMap { try resume(hello, raw: raw, suite: suite, transcript: transcript, mode: $0) }
+            if resumed == nil {
+                // RFC 8446 §9.2: without a PSK, a certificate-based handshake needs all three.
+                guard extensions.supportedGroups != nil else { throw TLSError(.missingExtension("supported_groups")) }
+                guard extensions.signatureAlgorithms != nil else { throw TLSError(.missingExtension("signature_algorithms")) }
+                if share == nil, let clientGroups = extensions.supportedGroups, let keyShares = extensions.keyShares {
+                    // The hello was read for psk_ke but the PSK was refused: fall back to (EC)DHE.
+                    try validate(keyShares: keyShares, clientGroups: clientGroups)
+                    switch try chooseKeyShare(keyShares: keyShares, clientGroups: clientGroups) {
+                    case .share(let chosen): share = chosen
+                    case .retry(let group):
+                        guard retry == nil else { throw TLSError(.illegalParameter("no usable key share after HelloRetryRequest")) }
+                        return helloRetryRequest(for: hello, raw: raw, suite: suite, group: group, output: &output)
+                    }
+                }
+                guard share != nil else { throw TLSError(.missingExtension("key_share")) }
+            } else if resumed?.mode == .pskWithKeyExchange && share == nil {
+                throw TLSError(.missingExtension("key_share"))
+            }
             transcript.update(raw)
-            return try sendFlight(
-                hello: hello, suite: suite, share: share, clientSchemes: clientSchemes,
-                transcript: transcript, output: &output)
+            return try sendFlight(hello: hello, suite: suite, share: share, resumed: resumed, transcript: transcript, output: &output)
         }
 
         private func chooseCipherSuite(_ hello: ClientHello) throws -> CipherSuite {
@@ -59,6 +84,13 @@ extension ServerHandshake {
                 throw TLSError(.noCommonCipherSuite)
             }
             return suite
+        }
+
+        /// The resumption mode we would use if the client offers a PSK: our most preferred
+        /// mode the client also allows.
+        private func resumptionMode(_ extensions: ClientHelloExtensions) -> ResumptionMode? {
+            guard extensions.preSharedKey != nil, let modes = extensions.pskKeyExchangeModes else { return nil }
+            return configuration.resumptionModes.first { modes.contains($0.codePoint) }
         }
 
         /// RFC 8446 §4.2.8: each share is for a group in supported_groups, at most one per group.
@@ -81,7 +113,7 @@ extension ServerHandshake {
             for group in usable {
                 if let share = keyShares.first(where: { $0.group == group }) { return .share(share) }
             }
-            guard let group = usable.first(where: clientGroups.contains) else { throw TLSError(.noCommonGroup) }
+            guard retry == nil, let group = usable.first(where: clientGroups.contains) else { throw TLSError(.noCommonGroup) }
             return .retry(group)
         }
 
@@ -117,83 +149,6 @@ extension ServerHandshake {
             if !hello.legacySessionID.isEmpty { output.sendChangeCipherSpec() }
             let retry = Retry(transcript: transcript, suite: suite, group: group, cookie: cookie, legacySessionID: hello.legacySessionID)
             return .expectClientHello(ExpectClientHello(configuration: configuration, retry: retry))
-        }
-
-        /// ServerHello, then under handshake keys EncryptedExtensions, CertificateRequest (if asking),
-        /// Certificate, CertificateVerify and Finished (RFC 8446 §2, Figure 1).
-        private func sendFlight(
-            hello: ClientHello, suite: CipherSuite, share: KeyShareEntry, clientSchemes: [SignatureScheme],
-            transcript: TranscriptHash, output: inout HandshakeOutput
-        ) throws -> ServerHandshakeState {
-            var transcript = transcript
-            let certified = configuration.certificate(forServerName: hello.extensions.serverName)
-            guard
-                let scheme = certified.privateKey.signatureSchemes.first(where: {
-                    clientSchemes.contains($0) && configuration.signatureSchemes.contains($0)
-                })
-            else { throw TLSError(.noCommonSignatureScheme) }
-            let applicationProtocol = try Negotiation.applicationProtocol(
-                server: configuration.applicationProtocols, client: hello.extensions.applicationProtocols)
-            let ephemeral = try EphemeralKey.generate(group: share.group)
-            let sharedSecret = try ephemeral.sharedSecret(peerPublicKey: share.keyExchange)
-
-            let serverHello = HandshakeMessage.serverHello(
-                ServerHello(
-                    random: configuration.random.bytes(32), legacySessionIDEcho: hello.legacySessionID, cipherSuite: suite,
-                    extensions: ServerHelloExtensions(
-                        supportedVersion: .tls13, keyShare: KeyShareEntry(group: share.group, keyExchange: ephemeral.publicKeyBytes))))
-            let serverHelloBytes = serverHello.encoded()
-            transcript.update(serverHelloBytes)
-            output.sendEncoded(serverHelloBytes)
-            if retry == nil && !hello.legacySessionID.isEmpty { output.sendChangeCipherSpec() }
-
-            let handshake = KeySchedule.Early(suite: suite, psk: nil).handshake(sharedSecret: sharedSecret)
-            let handshakeHash = transcript.digest()
-            let clientHandshakeSecret = handshake.clientTrafficSecret(transcriptHash: handshakeHash)
-            let serverHandshakeSecret = handshake.serverTrafficSecret(transcriptHash: handshakeHash)
-            output.installWriteKeys(suite, serverHandshakeSecret)
-            output.installReadKeys(suite, clientHandshakeSecret)
-            output.logSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, clientHandshakeSecret)
-            output.logSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, serverHandshakeSecret)
-
-            func send(_ message: HandshakeMessage) {
-                let bytes = message.encoded()
-                transcript.update(bytes)
-                output.sendEncoded(bytes)
-            }
-            send(.encryptedExtensions(EncryptedExtensions(applicationProtocol: applicationProtocol.map { Array($0.utf8) })))
-            let requestsCertificate: Bool
-            if case .none = configuration.clientAuthentication {
-                requestsCertificate = false
-            } else {
-                requestsCertificate = true
-                send(.certificateRequest(CertificateRequest(requestContext: [], signatureAlgorithms: configuration.signatureSchemes)))
-            }
-            send(.certificate(CertificateMessage(requestContext: [], entries: certified.chainDER.map { CertificateEntry(certificateData: $0) })))
-            let signed = CertificateVerifyContent.make(signer: .server, transcriptHash: transcript.digest())
-            send(.certificateVerify(CertificateVerify(scheme: scheme, signature: try certified.privateKey.sign(signed, scheme: scheme))))
-            send(VerifiedFinished.make(suite: suite, baseKey: serverHandshakeSecret, transcriptHash: transcript.digest()))
-
-            let master = handshake.master()
-            let applicationHash = transcript.digest()
-            let clientApplicationSecret = master.clientTrafficSecret(transcriptHash: applicationHash)
-            let serverApplicationSecret = master.serverTrafficSecret(transcriptHash: applicationHash)
-            let exporterSecret = master.exporterMasterSecret(transcriptHash: applicationHash)
-            output.installWriteKeys(suite, serverApplicationSecret)
-            output.logSecret("CLIENT_TRAFFIC_SECRET_0", clientRandom: hello.random, clientApplicationSecret)
-            output.logSecret("SERVER_TRAFFIC_SECRET_0", clientRandom: hello.random, serverApplicationSecret)
-            output.logSecret("EXPORTER_SECRET", clientRandom: hello.random, exporterSecret)
-
-            let parameters = NegotiatedParameters(
-                cipherSuite: suite, group: share.group, serverSignatureScheme: scheme, applicationProtocol: applicationProtocol,
-                serverName: hello.extensions.serverName, peerCertificates: [], isResumed: false, usedHelloRetryRequest: retry != nil)
-            let flight = Flight(
-                configuration: configuration, suite: suite, transcript: transcript, clientRandom: hello.random,
-                clientHandshakeSecret: clientHandshakeSecret, master: master,
-                traffic: ApplicationTraffic(
-                    suite: suite, readSecret: clientApplicationSecret, writeSecret: serverApplicationSecret, exporterSecret: exporterSecret),
-                clientApplicationSecret: clientApplicationSecret, parameters: parameters)
-            return requestsCertificate ? .expectCertificate(ExpectCertificate(flight: flight)) : .expectFinished(ExpectFinished(flight: flight))
         }
     }
 }

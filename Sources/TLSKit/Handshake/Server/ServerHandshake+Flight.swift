@@ -1,29 +1,43 @@
 import Crypto
+import Foundation
+import X509
 
 extension ServerHandshake {
     /// What the server carries from its first flight until the client's Finished.
     struct Flight {
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         let suite: CipherSuite
         var transcript: TranscriptHash
-        let clientRandom: [UInt8]
         /// The base key for the client's Finished.
         let clientHandshakeSecret: SymmetricKey
         let master: KeySchedule.Master
         let traffic: ApplicationTraffic
-        let clientApplicationSecret: SymmetricKey
         var parameters: NegotiatedParameters
+        var clientCertificateChainDER: [[UInt8]]
+        let clientModes: [PSKKeyExchangeMode]
+        let clientOffersPostHandshakeAuthentication: Bool
 
-        /// Verifies the client's Finished, switches to the client's application keys and
-        /// completes the handshake.
+        /// Verifies the client's Finished, switches to the client's application keys, completes
+        /// the handshake and issues the session tickets (RFC 8446 §4.6.1).
         func finish(_ finished: Finished, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             var transcript = transcript
             _ = try VerifiedFinished.verify(finished, suite: suite, baseKey: clientHandshakeSecret, transcriptHash: transcript.digest())
             transcript.update(raw)
-            output.installReadKeys(suite, clientApplicationSecret)
+            output.installReadKeys(suite, traffic.readSecret)
             output.raise(.handshakeCompleted(parameters))
-            let resumption = master.resumption(transcriptHash: transcript.digest())
-            return .connected(Connected(configuration: configuration, traffic: traffic, resumption: resumption, parameters: parameters))
+            if parameters.isResumed {
+                configuration.statistics.recordResumption()
+            } else {
+                configuration.statistics.recordFullHandshake()
+            }
+            var connected = Connected(
+                configuration: configuration, traffic: traffic, resumption: master.resumption(transcriptHash: transcript.digest()),
+                parameters: parameters, handshakeTranscript: transcript, clientCertificateChainDER: clientCertificateChainDER,
+                clientModes: clientModes, clientOffersPostHandshakeAuthentication: clientOffersPostHandshakeAuthentication)
+            // SSL_CTX_set_num_tickets(3): after a resumption at most one ticket, whatever the count.
+            let count = parameters.isResumed ? min(configuration.ticketCount, 1) : configuration.ticketCount
+            connected.issueTickets(count, output: &output)
+            return .connected(connected)
         }
     }
 
@@ -34,17 +48,14 @@ extension ServerHandshake {
         func handle(_ message: CertificateMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             guard message.requestContext.isEmpty else { throw TLSError(.illegalParameter("certificate_request_context")) }
             var flight = flight
-            if message.entries.isEmpty {
-                // RFC 8446 §4.4.2.4: no certificate from the client is fatal only if we require one.
-                if case .required = flight.configuration.clientAuthentication { throw TLSError(.certificateRequired) }
-                flight.transcript.update(raw)
-                return .expectFinished(ExpectFinished(flight: flight))
-            }
-            let roots = flight.configuration.clientAuthentication.trustRoots ?? TrustRoots.certificates([])
-            let chain = try ChainVerification.verify(
-                chainDER: message.entries.map(\.certificateData), roots: roots, serverName: nil, now: flight.configuration.time.now)
+            let authentication = flight.configuration.clientAuthentication
+            let received = try ClientCertificateCheck.verify(
+                message, roots: authentication.trustRoots ?? .certificates([]), required: authentication.isRequired,
+                now: flight.configuration.time.now)
             flight.transcript.update(raw)
+            guard let (chain, der) = received else { return .expectFinished(ExpectFinished(flight: flight)) }
             flight.parameters.peerCertificates = chain
+            flight.clientCertificateChainDER = der
             return .expectCertificateVerify(ExpectCertificateVerify(flight: flight))
         }
     }
@@ -54,11 +65,9 @@ extension ServerHandshake {
 
         func handle(_ verify: CertificateVerify, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             var flight = flight
-            guard flight.configuration.signatureSchemes.contains(verify.scheme) else {
-                throw TLSError(.illegalParameter("client signed with \(verify.scheme), which was not offered"))
-            }
-            let content = CertificateVerifyContent.make(signer: .client, transcriptHash: flight.transcript.digest())
-            try verifySignature(verify.signature, scheme: verify.scheme, message: content, publicKey: flight.parameters.peerCertificates[0].publicKey)
+            try ClientCertificateCheck.verifySignature(
+                verify, transcriptHash: flight.transcript.digest(), leaf: flight.parameters.peerCertificates[0],
+                accepted: flight.configuration.signatureSchemes)
             flight.transcript.update(raw)
             return .expectFinished(ExpectFinished(flight: flight))
         }
@@ -70,5 +79,36 @@ extension ServerHandshake {
         func handle(_ finished: Finished, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             try flight.finish(finished, raw: raw, output: &output)
         }
+    }
+}
+
+extension ClientAuthentication {
+    var isRequired: Bool {
+        if case .required = self { return true }
+        return false
+    }
+}
+
+/// The server's checks of a client's certificate, during the handshake and after it.
+enum ClientCertificateCheck {
+    /// Verifies a client's Certificate message. Returns nil when the client sent no certificate
+    /// and one was optional (RFC 8446 §4.4.2.4); `certificate_required` when it was required.
+    static func verify(_ message: CertificateMessage, roots: TrustRoots, required: Bool, now: Date) throws -> ([Certificate], [[UInt8]])? {
+        if message.entries.isEmpty {
+            if required { throw TLSError(.certificateRequired) }
+            return nil
+        }
+        let der = message.entries.map(\.certificateData)
+        let chain = try ChainVerification.verify(chainDER: der, roots: roots, serverName: nil, now: now)
+        return (chain, der)
+    }
+
+    /// Verifies a client's CertificateVerify against its leaf (RFC 8446 §4.4.3).
+    static func verifySignature(_ verify: CertificateVerify, transcriptHash: [UInt8], leaf: Certificate, accepted: [SignatureScheme]) throws {
+        guard accepted.contains(verify.scheme) else {
+            throw TLSError(.illegalParameter("client signed with \(verify.scheme), which was not offered"))
+        }
+        let content = CertificateVerifyContent.make(signer: .client, transcriptHash: transcriptHash)
+        try TLSKit.verifySignature(verify.signature, scheme: verify.scheme, message: content, publicKey: leaf.publicKey)
     }
 }

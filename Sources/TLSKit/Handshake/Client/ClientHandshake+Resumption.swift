@@ -1,0 +1,42 @@
+import Crypto
+import Foundation
+
+extension ClientHandshake {
+    /// The client's offer to resume one stored session (RFC 8446 §4.2.11).
+    struct ResumptionOffer {
+        let session: ClientSession
+
+        /// The session to offer to `serverName`, if there is a usable one: the explicit session,
+        /// else one taken from the configuration's store.
+        static func choose(
+            explicit: ClientSession?, serverName: String?, configuration: ClientConfiguration, suites: [CipherSuite], now: Date
+        ) -> ResumptionOffer? {
+            guard !configuration.resumptionModes.isEmpty else { return nil }
+            let candidate = explicit ?? serverName.flatMap { configuration.sessionStore?.take(serverName: $0, now: now) }
+            guard let session = candidate, !session.isExpired(at: now), session.cipherSuite.isSupported,
+                suites.contains(where: { $0.hashLength == session.cipherSuite.hashLength })
+            else { return nil }
+            return ResumptionOffer(session: session)
+        }
+
+        /// The early secret for the suite the server chose (same hash as the session's).
+        func earlySecret(suite: CipherSuite) -> KeySchedule.Early {
+            KeySchedule.Early(suite: suite, psk: SymmetricKey(data: session.psk))
+        }
+
+        /// Adds `pre_shared_key` to `hello` with its binder, computed over `prefix` (the
+        /// transcript before this hello, after a HelloRetryRequest) and the truncated hello
+        /// (RFC 8446 §4.2.11.2).
+        func attach(to hello: inout ClientHello, prefix: TranscriptHash?, now: Date) {
+            let suite = session.cipherSuite
+            hello.extensions.preSharedKey = OfferedPSKs(
+                identities: [PSKIdentity(identity: session.ticket, obfuscatedTicketAge: session.obfuscatedTicketAge(now: now))],
+                binders: [[UInt8](repeating: 0, count: suite.hashLength)])
+            var transcript = prefix ?? TranscriptHash(suite: suite)
+            transcript.update(hello.encodedForBinders())
+            let binder = KeySchedule.finishedVerifyData(
+                suite: suite, baseKey: earlySecret(suite: suite).resumptionBinderKey(), transcriptHash: transcript.digest())
+            hello.extensions.preSharedKey?.binders = [binder]
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+import X509
+
+extension ServerHandshake {
+    /// A PSK the server accepted: the ticket's session and the key schedule it starts.
+    struct ResumedSession {
+        let state: ServerSessionState
+        let early: KeySchedule.Early
+        let identityIndex: Int
+        let mode: ResumptionMode
+        let clientCertificates: [Certificate]
+    }
+}
+
+extension ServerHandshake.ExpectClientHello {
+    /// Looks for a usable ticket among the client's PSK identities (RFC 8446 §4.2.11).
+    ///
+    /// A ticket that does not open, has expired, belongs to another suite hash or server name,
+    /// or whose age is implausible is skipped and counted: the handshake then falls back to a
+    /// full one. Only a ticket that opens but whose binder does not verify is fatal
+    /// (`decrypt_error`), since that hello was tampered with. The binder is checked in constant
+    /// time before the PSK is used for anything else.
+    func resume(
+        _ hello: ClientHello, raw: [UInt8], suite: CipherSuite, transcript: TranscriptHash, mode: ResumptionMode
+    ) throws -> ServerHandshake.ResumedSession? {
+        guard let offered = hello.extensions.preSharedKey else { return nil }
+        let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random)
+        let now = configuration.time.now
+        let statistics = configuration.statistics
+        for (index, identity) in offered.identities.prefix(configuration.maximumPSKIdentities).enumerated() {
+            let state: ServerSessionState
+            switch issuer.redeem(identity.identity, now: now) {
+            case .failure(let rejection):
+                statistics.recordRejection(rejection)
+                continue
+            case .success(let redeemed):
+                state = redeemed
+            }
+            // RFC 8446 §4.2.11: the PSK must be used with a suite of the same hash.
+            guard state.cipherSuite.isSupported, state.cipherSuite.hashLength == suite.hashLength else {
+                statistics.recordRejection(.suiteMismatch)
+                continue
+            }
+            // RFC 8446 §4.2.11: resume only under the server name the session was established for.
+            guard state.serverName == hello.extensions.serverName else {
+                statistics.recordRejection(.serverNameMismatch)
+                continue
+            }
+            guard ageIsPlausible(identity.obfuscatedTicketAge, state: state, now: now) else {
+                statistics.recordRejection(.ageMismatch)
+                continue
+            }
+            let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: state.psk))
+            // RFC 8446 §4.2.11.2: the binder covers the transcript up to the truncated ClientHello.
+            var binderTranscript = transcript
+            binderTranscript.update(Array(raw.prefix(raw.count - offered.encodedBindersLength)))
+            let expected = KeySchedule.finishedVerifyData(
+                suite: suite, baseKey: early.resumptionBinderKey(), transcriptHash: binderTranscript.digest())
+            guard constantTimeEquals(expected, offered.binders[index]) else {
+                statistics.recordRejection(.badBinder)
+                throw TLSError(.incorrectBinder)
+            }
+            let certificates = (try? ChainVerification.parse(chainDER: state.clientCertificateChain)) ?? []
+            return ServerHandshake.ResumedSession(
+                state: state, early: early, identityIndex: index, mode: mode, clientCertificates: certificates)
+        }
+        return nil
+    }
+
+    /// RFC 8446 §4.2.11.1: the client's age (obfuscated age minus age_add) should be close to the
+    /// time since the ticket was issued, within ``ServerConfiguration/ticketAgeTolerance``.
+    private func ageIsPlausible(_ obfuscatedAge: UInt32, state: ServerSessionState, now: Date) -> Bool {
+        let clientAge = Int64(obfuscatedAge &- state.ageAdd)
+        let serverAge = Int64(now.millisecondsSince1970) - Int64(state.createdAt)
+        return abs(clientAge - serverAge) <= Int64(configuration.ticketAgeTolerance * 1000)
+    }
+}
