@@ -69,3 +69,16 @@ public struct ClientSession: Sendable, Hashable {
         ageMilliseconds(at: now) >= UInt64(min(lifetime, Self.maximumLifetime)) * 1000
     }
 }
+
+extension ClientSession: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Names the session without its secret: the PSK never appears in descriptions or dumps.
+    public var description: String {
+        "ClientSession(serverName: \(serverName), cipherSuite: \(cipherSuite), lifetime: \(lifetime)s, ticket: \(ticket.count) bytes)"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["serverName": serverName, "cipherSuite": cipherSuite, "lifetime": lifetime, "ticketLength": ticket.count])
+    }
+}

@@ -158,10 +158,13 @@ final class HandshakeTests: XCTestCase {
         let pair = try connect()
         try pair.client.updateKeys(requestPeerUpdate: true)
         try pair.exchange()
-        XCTAssertEqual(pair.server.nextEvent(), .handshakeCompleted(pair.server.negotiatedParameters!))
-        XCTAssertEqual(pair.server.nextEvent(), .peerKeysUpdated)
-        XCTAssertEqual(pair.client.nextEvent(), .handshakeCompleted(pair.client.negotiatedParameters!))
-        XCTAssertEqual(pair.client.nextEvent(), .peerKeysUpdated, "the server answers update_requested with its own KeyUpdate")
+        func keyUpdates(_ connection: TLSConnection) -> Int {
+            var count = 0
+            while let event = connection.nextEvent() { count += event == .peerKeysUpdated ? 1 : 0 }
+            return count
+        }
+        XCTAssertEqual(keyUpdates(pair.server), 1)
+        XCTAssertEqual(keyUpdates(pair.client), 1, "the server answers update_requested with its own KeyUpdate")
         try assertDataFlowsBothWays(pair)
         try pair.server.updateKeys()
         try assertDataFlowsBothWays(pair)

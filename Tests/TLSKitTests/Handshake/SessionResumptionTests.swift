@@ -321,3 +321,17 @@ extension ClientSession {
             receivedAt: receivedAt, maxEarlyDataSize: maxEarlyDataSize, applicationProtocol: applicationProtocol)
     }
 }
+
+final class SessionSecrecyTests: XCTestCase {
+    func testSessionDescriptionsNeverShowThePSK() {
+        let session = ClientSession(
+            serverName: "localhost", cipherSuite: .TLS_AES_128_GCM_SHA256, psk: [UInt8](repeating: 0xAB, count: 32), ticket: [1, 2, 3],
+            lifetime: 60, ageAdd: 7, receivedAt: Date(), maxEarlyDataSize: 0, applicationProtocol: nil)
+        var dumped = ""
+        dump(session, to: &dumped)
+        for text in [session.description, String(reflecting: session), "\(TLSEvent.sessionTicketReceived(session))", dumped] {
+            XCTAssertFalse(text.lowercased().contains("ab, 171") || text.contains("171, 171") || text.contains("abab"), text)
+            XCTAssertTrue(text.contains("localhost"), text)
+        }
+    }
+}
