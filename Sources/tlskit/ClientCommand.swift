@@ -21,23 +21,57 @@ struct ClientCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @Option(name: .customLong("sess-out"), help: "Write each session (ticket) received to this file, PEM; the last one wins.")
+    var sessionOut: String?
+
+    @Option(name: .customLong("sess-in"), help: "Resume the session in this PEM file (from --sess-out).")
+    var sessionIn: String?
+
+    @Option(help: "Make N more connections after the first, each resuming with a ticket from the previous one.")
+    var reconnect = 0
+
+    @Flag(name: .customLong("post-handshake-auth"), help: "Offer post-handshake client authentication (with --cert/--key).")
+    var postHandshakeAuth = false
+
     func run() throws {
         let (host, port) = try parseAddress()
         let configuration: ClientConfiguration
+        var session: ClientSession?
         do {
             configuration = try makeConfiguration()
+            if let sessionIn {
+                session = try ClientSession(pemEncoded: try String(contentsOfFile: sessionIn, encoding: .utf8))
+            }
         } catch {
             Console.error("error: \(Console.describe(error))")
             throw ExitCode(1)
         }
-        let name = serverName ?? host
+        guard reconnect >= 0 else {
+            Console.error("error: --reconnect must not be negative")
+            throw ExitCode(1)
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let session = ClientSessionHandler()
+        defer { try? group.syncShutdownGracefully() }
+        for index in 0...reconnect {
+            // With --reconnect each connection only handshakes and collects its tickets; otherwise stdin is piped.
+            try connectOnce(
+                host: host, port: port, configuration: configuration, session: index == 0 ? session : nil, group: group,
+                pipeInput: reconnect == 0)
+        }
+    }
+
+    private func connectOnce(
+        host: String, port: Int, configuration: ClientConfiguration, session: ClientSession?, group: EventLoopGroup, pipeInput: Bool
+    ) throws {
+        let name = serverName ?? host
+        let session = ClientSessionHandler(resumeWith: session)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(TLSHandler(clientConfiguration: configuration, serverName: name))
+                    let connection = try ClientConnection(configuration: configuration, serverName: name, session: session.resumeWith)
+                    session.connection = connection
+                    try channel.pipeline.syncOperations.addHandler(TLSHandler(connection: connection))
                     try channel.pipeline.syncOperations.addHandler(session)
                 }
             }
@@ -50,6 +84,11 @@ struct ClientCommand: ParsableCommand {
         }
         // Pipe stdin once the handshake is done; at end of input, send close_notify and wait for the server.
         session.handshakeDone.futureResult.whenSuccess {
+            guard pipeInput else {
+                // Give the server a moment to send its tickets, then close.
+                channel.eventLoop.scheduleTask(in: .milliseconds(500)) { channel.close(promise: nil) }
+                return
+            }
             Thread.detachNewThread {
                 while true {
                     let chunk = FileHandle.standardInput.availableData
@@ -61,6 +100,8 @@ struct ClientCommand: ParsableCommand {
             }
         }
         try? channel.closeFuture.wait()
+        let tickets = try? channel.eventLoop.submit { session.ticketCount }.wait()
+        if session.completed { Console.error("tickets: \(tickets ?? 0)") }
         if let failure = session.failure {
             Console.error("error: \(Console.describe(failure))")
             throw ExitCode(1)
@@ -92,6 +133,20 @@ struct ClientCommand: ParsableCommand {
         configuration.applicationProtocols = common.applicationProtocols()
         configuration.certificate = try common.certifiedKey()
         configuration.keyLog = try common.keyLog()
+        configuration.offersPostHandshakeAuthentication = postHandshakeAuth
+        if postHandshakeAuth && configuration.certificate == nil {
+            throw ValidationError("--post-handshake-auth needs --cert and --key")
+        }
+        if let sessionOut {
+            let path = sessionOut
+            configuration.newSessionHandler = { session in
+                do {
+                    try session.pemEncoded.write(toFile: path, atomically: true, encoding: .utf8)
+                } catch {
+                    Console.error("error: cannot write \(path): \(error)")
+                }
+            }
+        }
         return configuration
     }
 }
@@ -103,6 +158,15 @@ final class ClientSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private(set) var failure: Error?
     private(set) var completed = false
     private var promise: EventLoopPromise<Void>?
+    /// The connection, kept to read its ticket count once the channel has closed.
+    var connection: ClientConnection?
+    /// The session offered for resumption.
+    let resumeWith: ClientSession?
+
+    init(resumeWith: ClientSession?) { self.resumeWith = resumeWith }
+
+    /// NewSessionTicket messages received on the connection. Read on its event loop.
+    var ticketCount: Int { connection?.receivedTicketCount ?? 0 }
 
     /// Completes when the handshake does.
     var handshakeDone: EventLoopPromise<Void> { promise! }
