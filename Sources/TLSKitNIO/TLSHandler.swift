@@ -58,6 +58,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Ciphertext received while an earlier read is still being processed (re-entrant reads).
     private var pendingReads = CircularBuffer<ByteBuffer>()
     private var isReading = false
+    private var hasReportedUncleanShutdown = false
 
     /// A handler for the server end of an accepted connection.
     ///
@@ -103,10 +104,22 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state = .closed
         pendingReads.removeAll()
         failPendingWrites(ChannelError.ioOnClosedChannel)
-        if wasOpen && !connection.isPeerClosed {
-            context.fireErrorCaught(TLSHandlerError.uncleanShutdown)
-        }
+        if wasOpen { reportUncleanShutdownIfNeeded(context: context) }
         context.fireChannelInactive()
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // With half-closure allowed, the peer's end of input comes as an event before any close.
+        if let event = event as? ChannelEvent, event == .inputClosed, state == .open {
+            reportUncleanShutdownIfNeeded(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func reportUncleanShutdownIfNeeded(context: ChannelHandlerContext) {
+        guard !connection.isPeerClosed, !hasReportedUncleanShutdown else { return }
+        hasReportedUncleanShutdown = true
+        context.fireErrorCaught(TLSHandlerError.uncleanShutdown)
     }
 
     // MARK: Inbound

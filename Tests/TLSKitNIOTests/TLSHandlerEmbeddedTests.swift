@@ -214,6 +214,29 @@ final class TLSHandlerEmbeddedTests: XCTestCase {
         XCTAssertEqual(pair.serverEvents.log.suffix(2), ["error", "inactive"])
     }
 
+    func testInputClosedWithoutCloseNotifyFiresUncleanShutdownOnce() throws {
+        let pair = try EmbeddedTLSPair()
+        try pair.handshake()
+        // With half-closure allowed, the peer's EOF arrives as inputClosed before any close.
+        let transport = try pair.server.pipeline.syncOperations.context(name: "transport")
+        transport.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        XCTAssertEqual(pair.serverEvents.errors.first as? TLSHandlerError, .uncleanShutdown)
+        transport.close(promise: nil)
+        XCTAssertEqual(pair.serverEvents.errors.count, 1)
+    }
+
+    func testCleanCloseIsNotReportedAsUnclean() throws {
+        let pair = try EmbeddedTLSPair()
+        try pair.handshake()
+        pair.client.close(promise: nil)
+        try pair.interact()
+        let transport = try pair.server.pipeline.syncOperations.context(name: "transport")
+        transport.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        XCTAssertFalse(pair.server.isActive)
+        XCTAssertTrue(pair.serverEvents.errors.isEmpty)
+        XCTAssertTrue(pair.clientEvents.errors.isEmpty)
+    }
+
     func testRemovingTheHandlerFailsHeldWrites() throws {
         let pair = try EmbeddedTLSPair()
         try pair.connect()
