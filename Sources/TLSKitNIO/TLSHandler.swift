@@ -1,72 +1,139 @@
 import NIOCore
 import TLSKit
 
-/// Events a ``TLSHandler`` fires down the pipeline with `fireUserInboundEventTriggered`.
-public enum TLSUserEvent: Sendable, Equatable {
-    /// The handshake finished; the parameters it agreed on.
-    case handshakeCompleted(NegotiatedParameters)
-    /// Both sides have sent close_notify.
-    case shutdownCompleted
-}
-
 /// A channel handler that runs one TLSKit connection: ciphertext below, plaintext above.
 ///
 /// Add it first in a pipeline (`TLSHandler(serverConfiguration:)` on accepted channels,
 /// `TLSHandler(clientConfiguration:serverName:)` on outbound ones), then work with plaintext
-/// `ByteBuffer`s above it, directly or through `NIOAsyncChannel`. Writes made before the
-/// handshake completes are held and sent once it does. Closing the channel sends close_notify
-/// first.
+/// `ByteBuffer`s above it, directly or through `NIOAsyncChannel`.
+///
+/// - Handshake: the client sends its ClientHello when the channel becomes active (or when the
+///   handler is added to an active channel). When the handshake completes, the handler fires
+///   ``TLSUserEvent/handshakeCompleted(_:)``.
+/// - Writes follow NIO's rules: a write is encrypted and sent on the next flush, never before.
+///   Writes made before the handshake completes are held, and those flushed are sent as soon
+///   as it does. Write promises complete when the ciphertext has been written.
+/// - Reads: plaintext is passed on as it is decrypted, including data that arrives in the
+///   same read as the end of the handshake.
+/// - Closing the channel sends close_notify, then closes the transport once it is written,
+///   without waiting for the peer's close_notify (RFC 8446 §6.1 allows this). Unflushed writes
+///   and writes held for the handshake fail with `ChannelError.ioOnClosedChannel`.
+/// - When the peer sends close_notify, the handler answers with its own, fires
+///   ``TLSUserEvent/shutdownCompleted`` and closes the channel.
+/// - Errors: a `TLSError` is fired with `fireErrorCaught` after its alert is written, then the
+///   channel closes. A transport that closes before the peer's close_notify fires
+///   ``TLSHandlerError/uncleanShutdown``.
+///
+/// Like every channel handler, it must be used only on its channel's event loop.
 public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias InboundIn = ByteBuffer
     public typealias InboundOut = ByteBuffer
     public typealias OutboundIn = ByteBuffer
     public typealias OutboundOut = ByteBuffer
 
+    /// Where the handler is in the life of the channel.
+    private enum State {
+        /// Handshaking or carrying data.
+        case open
+        /// We have sent close_notify or a fatal alert: no more writes.
+        case closing
+        /// The channel went inactive or the handler was removed.
+        case closed
+    }
+
+    private struct PendingWrite {
+        var buffer: ByteBuffer
+        var promise: EventLoopPromise<Void>?
+    }
+
     /// The connection this handler drives. Touch it only on the channel's event loop.
     public let connection: TLSConnection
-    private var bufferedWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
-    private var closing = false
+
+    private var state = State.open
+    /// Plaintext writes not yet encrypted, oldest first.
+    private var pendingWrites = CircularBuffer<PendingWrite>()
+    /// How many writes at the front of `pendingWrites` a flush has covered.
+    private var flushedWriteCount = 0
+    private var isDrainingWrites = false
+    /// Ciphertext received while an earlier read is still being processed (re-entrant reads).
+    private var pendingReads = CircularBuffer<ByteBuffer>()
+    private var isReading = false
+    private var hasReportedUncleanShutdown = false
 
     /// A handler for the server end of an accepted connection.
+    ///
+    /// - Throws: `TLSError` if the configuration is unusable.
     public convenience init(serverConfiguration: ServerConfiguration) throws {
         self.init(connection: try ServerConnection(configuration: serverConfiguration))
     }
 
-    /// A handler for the client end; `serverName` is checked against the certificate and sent in SNI.
+    /// A handler for the client end of a connection.
+    ///
+    /// - Parameters:
+    ///   - clientConfiguration: How to negotiate and how to verify the server.
+    ///   - serverName: The name the server's certificate is checked against, also sent in SNI.
+    /// - Throws: `TLSError` if the configuration is unusable.
     public convenience init(clientConfiguration: ClientConfiguration, serverName: String?) throws {
         self.init(connection: try ClientConnection(configuration: clientConfiguration, serverName: serverName))
     }
 
-    /// A handler around an existing connection.
+    /// A handler around a connection that has not yet exchanged any bytes.
     public init(connection: TLSConnection) {
         self.connection = connection
     }
 
+    // MARK: Lifecycle
+
     public func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { flushOutput(context: context) }
+        if context.channel.isActive { writeConnectionOutput(context: context, flush: true) }
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        state = .closed
+        pendingReads.removeAll()
+        failPendingWrites(ChannelError.ioOnClosedChannel)
     }
 
     public func channelActive(context: ChannelHandlerContext) {
-        flushOutput(context: context)
+        writeConnectionOutput(context: context, flush: true)
         context.fireChannelActive()
     }
 
+    public func channelInactive(context: ChannelHandlerContext) {
+        let wasOpen = state == .open
+        state = .closed
+        pendingReads.removeAll()
+        failPendingWrites(ChannelError.ioOnClosedChannel)
+        if wasOpen { reportUncleanShutdownIfNeeded(context: context) }
+        context.fireChannelInactive()
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // With half-closure allowed, the peer's end of input comes as an event before any close.
+        if let event = event as? ChannelEvent, event == .inputClosed, state == .open {
+            reportUncleanShutdownIfNeeded(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func reportUncleanShutdownIfNeeded(context: ChannelHandlerContext) {
+        guard !connection.isPeerClosed, !hasReportedUncleanShutdown else { return }
+        hasReportedUncleanShutdown = true
+        context.fireErrorCaught(TLSHandlerError.uncleanShutdown)
+    }
+
+    // MARK: Inbound
+
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        do {
-            try buffer.withUnsafeReadableBytes { try connection.receive($0) }
-        } catch {
-            failAndClose(context: context, error: error)
-            return
-        }
-        deliverEvents(context: context)
-        if let plaintext = connection.readApplicationData() {
-            context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: plaintext)))
-        }
-        flushOutput(context: context)
-        if connection.isPeerClosed && !closing {
-            // The peer will send no more: answer with our close_notify and close.
-            close(context: context, mode: .all, promise: nil)
+        pendingReads.append(unwrapInboundIn(data))
+        // A read that arrives while one is being processed waits its turn, so records are
+        // always handled in order and the connection is never entered twice.
+        guard !isReading else { return }
+        isReading = true
+        defer { isReading = false }
+        while let buffer = pendingReads.popFirst() {
+            guard state != .closed, connection.error == nil else { continue }
+            receive(buffer, context: context)
         }
     }
 
@@ -74,104 +141,159 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
-    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let buffer = unwrapOutboundIn(data)
-        guard connection.isHandshakeComplete else {
-            bufferedWrites.append((buffer, promise))
-            return
-        }
+    private func receive(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         do {
-            try buffer.withUnsafeReadableBytes { try connection.write($0) }
-            writeOutput(context: context, promise: promise)
+            try buffer.withUnsafeReadableBytes { try connection.receive($0) }
         } catch {
-            promise?.fail(error)
-            failAndClose(context: context, error: error)
-        }
-    }
-
-    public func flush(context: ChannelHandlerContext) {
-        context.flush()
-    }
-
-    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        guard mode == .all || mode == .output else {
-            context.close(mode: mode, promise: promise)
+            state = .closing
+            // What was decrypted before the failing record is authentic: deliver it first.
+            deliverEventsAndData(context: context)
+            fail(error, context: context)
             return
         }
-        closing = true
-        failBufferedWrites(ChannelError.ioOnClosedChannel)
-        connection.close()
-        let output = connection.takeOutput()
-        if output.isEmpty {
-            context.close(mode: mode, promise: promise)
-            return
-        }
-        // Send close_notify, then close the transport.
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output))).whenComplete { _ in
-            context.close(mode: mode, promise: promise)
+        // Handshake messages, tickets and key updates leave before the application hears
+        // anything, so whatever it writes in response follows them.
+        writeConnectionOutput(context: context, flush: true)
+        deliverEventsAndData(context: context)
+        drainFlushedWrites(context: context)
+        if connection.isPeerClosed && state == .open {
+            // RFC 8446 §6.1: answer close_notify with our own, then close.
+            state = .closing
+            failPendingWrites(ChannelError.ioOnClosedChannel)
+            connection.close()
+            context.fireUserInboundEventTriggered(TLSUserEvent.shutdownCompleted)
+            closeAfterOutput(context: context, mode: .all, promise: nil)
         }
     }
 
-    public func channelInactive(context: ChannelHandlerContext) {
-        failBufferedWrites(ChannelError.ioOnClosedChannel)
-        context.fireChannelInactive()
-    }
-
-    private func deliverEvents(context: ChannelHandlerContext) {
+    private func deliverEventsAndData(context: ChannelHandlerContext) {
         while let event = connection.nextEvent() {
             switch event {
             case .handshakeCompleted(let parameters):
                 context.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(parameters))
-                sendBufferedWrites(context: context)
             case .closeNotifyReceived:
-                if connection.isClosed { context.fireUserInboundEventTriggered(TLSUserEvent.shutdownCompleted) }
-            default:
+                // Data that came before close_notify goes up before the end is announced.
+                deliverData(context: context)
+                if connection.isClosed && connection.error == nil {
+                    context.fireUserInboundEventTriggered(TLSUserEvent.shutdownCompleted)
+                }
+            case .alertReceived, .peerKeysUpdated:
                 break
             }
         }
+        deliverData(context: context)
     }
 
-    private func sendBufferedWrites(context: ChannelHandlerContext) {
-        let writes = bufferedWrites
-        bufferedWrites = []
-        for (buffer, promise) in writes {
-            write(context: context, data: NIOAny(buffer), promise: promise)
+    private func deliverData(context: ChannelHandlerContext) {
+        guard let plaintext = connection.readApplicationData() else { return }
+        context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: plaintext)))
+    }
+
+    // MARK: Outbound
+
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard state == .open else {
+            promise?.fail(connection.error ?? ChannelError.ioOnClosedChannel)
+            return
         }
-        context.flush()
+        pendingWrites.append(PendingWrite(buffer: unwrapOutboundIn(data), promise: promise))
     }
 
-    private func failBufferedWrites(_ error: Error) {
-        let writes = bufferedWrites
-        bufferedWrites = []
-        for (_, promise) in writes { promise?.fail(error) }
+    public func flush(context: ChannelHandlerContext) {
+        flushedWriteCount = pendingWrites.count
+        drainFlushedWrites(context: context)
     }
 
-    private func writeOutput(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        let output = connection.takeOutput()
-        if output.isEmpty {
-            promise?.succeed(())
-        } else {
-            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: promise)
+    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard mode != .input, state == .open else {
+            context.close(mode: mode, promise: promise)
+            return
         }
+        state = .closing
+        failPendingWrites(ChannelError.ioOnClosedChannel)
+        connection.close()
+        closeAfterOutput(context: context, mode: mode, promise: promise)
     }
 
-    private func flushOutput(context: ChannelHandlerContext) {
-        guard connection.hasPendingOutput else { return }
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: connection.takeOutput())), promise: nil)
-    }
-
-    private func failAndClose(context: ChannelHandlerContext, error: Error) {
-        closing = true
-        failBufferedWrites(error)
-        context.fireErrorCaught(error)
-        // The fatal alert, if any, goes out before the transport closes.
-        let output = connection.takeOutput()
-        if output.isEmpty {
-            context.close(promise: nil)
-        } else {
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output))).whenComplete { _ in
-                context.close(promise: nil)
+    /// Encrypts and sends the writes a flush has covered, once the handshake allows it.
+    private func drainFlushedWrites(context: ChannelHandlerContext) {
+        // A flush from inside a write promise callback only extends the count: the loop
+        // below picks its writes up.
+        guard connection.isHandshakeComplete, state == .open, !isDrainingWrites else { return }
+        isDrainingWrites = true
+        defer { isDrainingWrites = false }
+        repeat {
+            while flushedWriteCount > 0, let write = pendingWrites.popFirst() {
+                flushedWriteCount -= 1
+                do {
+                    try write.buffer.withUnsafeReadableBytes { try connection.write($0) }
+                } catch {
+                    write.promise?.fail(error)
+                    state = .closing
+                    fail(error, context: context)
+                    return
+                }
+                writeConnectionOutput(context: context, flush: false, promise: write.promise)
             }
+            context.flush()
+        } while flushedWriteCount > 0 && state == .open
+    }
+
+    // MARK: Helpers
+
+    /// Writes what the connection has for the peer; completes `promise` even if there is nothing.
+    private func writeConnectionOutput(context: ChannelHandlerContext, flush: Bool, promise: EventLoopPromise<Void>? = nil) {
+        guard connection.hasPendingOutput else {
+            promise?.succeed(())
+            return
+        }
+        let buffer = context.channel.allocator.buffer(bytes: connection.takeOutput())
+        context.write(wrapOutboundOut(buffer), promise: promise)
+        if flush { context.flush() }
+    }
+
+    /// Sends the connection's last bytes (close_notify or an alert) and closes the transport
+    /// when they are written.
+    private func closeAfterOutput(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        closeTransport(after: writeFinalOutput(context: context), context: context, mode: mode, promise: promise)
+    }
+
+    /// Writes and flushes what the connection has left for the peer; nil if there is nothing.
+    private func writeFinalOutput(context: ChannelHandlerContext) -> EventLoopFuture<Void>? {
+        guard connection.hasPendingOutput else { return nil }
+        let buffer = context.channel.allocator.buffer(bytes: connection.takeOutput())
+        return context.writeAndFlush(wrapOutboundOut(buffer))
+    }
+
+    private func closeTransport(
+        after written: EventLoopFuture<Void>?, context: ChannelHandlerContext, mode: CloseMode,
+        promise: EventLoopPromise<Void>?
+    ) {
+        guard let written else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        written.assumeIsolated().whenComplete { _ in
+            context.close(mode: mode, promise: promise)
+        }
+    }
+
+    /// Reports a connection failure, then closes once the alert is out. The alert is written
+    /// before the error is fired, so a handler that closes the channel on errors cannot lose it.
+    private func fail(_ error: Error, context: ChannelHandlerContext) {
+        failPendingWrites(error)
+        let alert = writeFinalOutput(context: context)
+        context.fireErrorCaught(error)
+        closeTransport(after: alert, context: context, mode: .all, promise: nil)
+    }
+
+    private func failPendingWrites(_ error: Error) {
+        flushedWriteCount = 0
+        while let write = pendingWrites.popFirst() {
+            write.promise?.fail(error)
         }
     }
 }
+
+@available(*, unavailable)
+extension TLSHandler: Sendable {}
