@@ -177,8 +177,10 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 if connection.isClosed && connection.error == nil {
                     context.fireUserInboundEventTriggered(TLSUserEvent.shutdownCompleted)
                 }
-            case .alertReceived, .peerKeysUpdated:
+            case .alertReceived:
                 break
+            case .peerKeysUpdated, .sessionTicketReceived, .sessionTicketIssued, .clientAuthenticated:
+                context.fireUserInboundEventTriggered(TLSUserEvent.connectionEvent(event))
             }
         }
         deliverData(context: context)
@@ -202,6 +204,30 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public func flush(context: ChannelHandlerContext) {
         flushedWriteCount = pendingWrites.count
         drainFlushedWrites(context: context)
+    }
+
+    /// Runs a ``TLSCommand`` and sends what it produces at once; other events pass on.
+    public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let command = event as? TLSCommand else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        do {
+            switch command {
+            case .requestSessionTicket:
+                guard let server = connection as? ServerConnection else { throw TLSHandlerError.serverOnlyCommand }
+                try server.requestSessionTicket()
+                try server.driveHandshake()
+            case .requestClientCertificate(let roots, let required):
+                guard let server = connection as? ServerConnection else { throw TLSHandlerError.serverOnlyCommand }
+                try server.requestClientCertificate(trustRoots: roots, required: required)
+            case .updateKeys(let requestPeerUpdate):
+                try connection.updateKeys(requestPeerUpdate: requestPeerUpdate)
+            }
+            writeConnectionOutput(context: context, flush: true, promise: promise)
+        } catch {
+            promise?.fail(error)
+        }
     }
 
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {

@@ -21,6 +21,10 @@ public struct TLSHandlerError: Error, Hashable, Sendable, CustomStringConvertibl
     public static let uncleanShutdown = TLSHandlerError(
         name: "uncleanShutdown", text: "the transport closed without close_notify from the peer")
 
+    /// A server-only ``TLSCommand`` (tickets, client certificate requests) was sent to a client handler.
+    public static let serverOnlyCommand = TLSHandlerError(
+        name: "serverOnlyCommand", text: "the command applies to server connections only")
+
     /// A one-line explanation.
     public var description: String { "\(name): \(text)" }
 }

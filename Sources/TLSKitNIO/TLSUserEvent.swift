@@ -7,4 +7,7 @@ public enum TLSUserEvent: Sendable, Equatable {
     case handshakeCompleted(NegotiatedParameters)
     /// Both sides have sent close_notify: the TLS session ended cleanly.
     case shutdownCompleted
+    /// Another event from the connection: tickets issued or received, post-handshake client
+    /// authentication, peer key updates.
+    case connectionEvent(TLSEvent)
 }

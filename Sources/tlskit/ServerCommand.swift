@@ -24,6 +24,21 @@ struct ServerCommand: ParsableCommand {
     @Flag(help: "Answer each request line with a short HTTP/1.0 200 response, then close.")
     var www = false
 
+    @Option(name: .customLong("num-tickets"), help: "Session tickets sent after a full handshake (at most 1 after a resumption).")
+    var numTickets = 2
+
+    @Option(name: .customLong("ticket-keys"), help: "Ticket keys shared by several servers (see `tlskit ticket-keys`); re-read every minute.")
+    var ticketKeys: String?
+
+    @Option(name: .customLong("ticket-mode"), help: "stateless (tickets sealed under the ticket keys) or stateful (tickets index a session cache).")
+    var ticketMode = "stateless"
+
+    @Option(name: .customLong("ticket-lifetime"), help: "Seconds a ticket can be used for (at most 604800).")
+    var ticketLifetime: UInt32 = 7_200
+
+    @Flag(name: .customLong("request-cert-after-handshake"), help: "Ask each client for a certificate once its handshake is done (post-handshake authentication; needs --ca).")
+    var requestCertAfterHandshake = false
+
     func run() throws {
         let configuration: ServerConfiguration
         do {
@@ -34,6 +49,8 @@ struct ServerCommand: ParsableCommand {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let www = self.www
+        let registry = ConnectionRegistry(clientRoots: try? common.trustRoots())
+        let requestCertificate = requestCertAfterHandshake
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -41,7 +58,8 @@ struct ServerCommand: ParsableCommand {
                 channel.eventLoop.makeCompletedFuture {
                     let handler = try TLSHandler(serverConfiguration: configuration)
                     try channel.pipeline.syncOperations.addHandler(handler)
-                    try channel.pipeline.syncOperations.addHandler(ServerSessionHandler(www: www))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ServerSessionHandler(www: www, registry: registry, requestCertificateAfterHandshake: requestCertificate))
                 }
             }
         let channel: Channel
@@ -53,6 +71,13 @@ struct ServerCommand: ParsableCommand {
         }
         let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
         Console.standardOutput.write("listening: \(address)")
+        if case .stateless(let ring) = configuration.ticketProtection, ticketKeys != nil {
+            // Operators rotate shared keys by rewriting the file on every server.
+            group.next().scheduleRepeatedTask(initialDelay: .seconds(60), delay: .seconds(60)) { _ in
+                do { try ring.reload() } catch { Console.error("error: cannot reload ticket keys: \(Console.describe(error))") }
+            }
+        }
+        StandardInputCommands(registry: registry).start()
         try channel.closeFuture.wait()
     }
 
@@ -69,6 +94,7 @@ struct ServerCommand: ParsableCommand {
         if let groups = try common.namedGroups() { configuration.groups = groups }
         configuration.applicationProtocols = common.applicationProtocols()
         configuration.keyLog = try common.keyLog()
+        try configureTickets(&configuration)
         let roots = try common.trustRoots()
         switch verifyClient {
         case "none":
@@ -79,7 +105,25 @@ struct ServerCommand: ParsableCommand {
         default:
             throw ValidationError("--verify-client must be none, optional or required")
         }
+        if requestCertAfterHandshake && roots == nil { throw ValidationError("--request-cert-after-handshake needs --ca") }
         return configuration
+    }
+
+    private func configureTickets(_ configuration: inout ServerConfiguration) throws {
+        guard (0...ServerConfiguration.maximumTicketCount).contains(numTickets) else {
+            throw ValidationError("--num-tickets must be in 0...\(ServerConfiguration.maximumTicketCount)")
+        }
+        configuration.ticketCount = numTickets
+        configuration.ticketLifetime = ticketLifetime
+        switch ticketMode {
+        case "stateless":
+            if let ticketKeys { configuration.ticketProtection = .stateless(try SessionTicketKeyRing(contentsOfFile: ticketKeys)) }
+        case "stateful":
+            guard ticketKeys == nil else { throw ValidationError("--ticket-keys applies to --ticket-mode stateless") }
+            configuration.ticketProtection = .stateful(InMemoryServerSessionStore(), singleUse: false)
+        default:
+            throw ValidationError("--ticket-mode must be stateless or stateful")
+        }
     }
 }
 
@@ -89,16 +133,42 @@ final class ServerSessionHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let www: Bool
+    private let registry: ConnectionRegistry
+    private let requestCertificateAfterHandshake: Bool
     private var request: [UInt8] = []
     private var parameters: NegotiatedParameters?
 
-    init(www: Bool) { self.www = www }
+    init(www: Bool, registry: ConnectionRegistry, requestCertificateAfterHandshake: Bool) {
+        self.www = www
+        self.registry = registry
+        self.requestCertificateAfterHandshake = requestCertificateAfterHandshake
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        registry.add(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        registry.remove(context.channel)
+        context.fireChannelInactive()
+    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted(let parameters) = event as? TLSUserEvent {
+        switch event as? TLSUserEvent {
+        case .handshakeCompleted(let parameters):
             self.parameters = parameters
             let peer = context.remoteAddress.map { "\($0)" } ?? "unknown"
             Console.error("accepted: \(peer) " + Console.summary(parameters).map { $0.replacingOccurrences(of: ": ", with: "=") }.joined(separator: " "))
+            if requestCertificateAfterHandshake {
+                context.triggerUserOutboundEvent(TLSCommand.requestClientCertificate(trustRoots: registry.clientRoots, required: false), promise: nil)
+            }
+        case .connectionEvent(.clientAuthenticated(let chain)):
+            Console.error("client-authenticated: \(chain.first.map { String(describing: $0.subject) } ?? "none")")
+        case .connectionEvent(.sessionTicketIssued):
+            Console.error("ticket-issued")
+        default:
+            break
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -121,5 +191,53 @@ final class ServerSessionHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         Console.error("connection error: \(Console.describe(error))")
+    }
+}
+
+/// The live connections, for commands typed on stdin.
+final class ConnectionRegistry: @unchecked Sendable {
+    // Guarded by `lock`: channels come and go on the event loop, commands arrive on the stdin thread.
+    private let lock = NSLock()
+    private var channels: [ObjectIdentifier: Channel] = [:]
+    /// Roots (--ca) that client certificates requested after the handshake must lead to.
+    let clientRoots: TrustRoots?
+
+    init(clientRoots: TrustRoots?) { self.clientRoots = clientRoots }
+
+    func add(_ channel: Channel) { lock.withLock { channels[ObjectIdentifier(channel)] = channel } }
+    func remove(_ channel: Channel) { lock.withLock { _ = channels.removeValue(forKey: ObjectIdentifier(channel)) } }
+    var all: [Channel] { lock.withLock { Array(channels.values) } }
+}
+
+/// Commands typed on the server's stdin, one a line, as `openssl s_server` takes them:
+/// `ticket` queues a new session ticket on every live connection and sends it,
+/// `cert` asks every client for a certificate (post-handshake authentication),
+/// `keyupdate` updates the keys of every connection.
+struct StandardInputCommands {
+    let registry: ConnectionRegistry
+
+    func start() {
+        let registry = self.registry
+        Thread.detachNewThread {
+            while let line = readLine() {
+                let command: TLSCommand
+                switch line.trimmingCharacters(in: .whitespaces) {
+                case "ticket": command = .requestSessionTicket
+                case "cert": command = .requestClientCertificate(trustRoots: registry.clientRoots, required: false)
+                case "keyupdate": command = .updateKeys(requestPeerUpdate: true)
+                case "": continue
+                default:
+                    Console.error("commands: ticket, cert, keyupdate")
+                    continue
+                }
+                let channels = registry.all
+                for channel in channels {
+                    channel.triggerUserOutboundEvent(command).whenFailure { error in
+                        Console.error("command \(line) failed: \(Console.describe(error))")
+                    }
+                }
+                Console.error("command: \(line) sent to \(channels.count) connection(s)")
+            }
+        }
     }
 }
