@@ -38,8 +38,16 @@ final class EventRecorder: ChannelInboundHandler {
         onRead?(context, buffer)
     }
 
+    /// Ticket, authentication and key update events, kept apart from the lifecycle events above.
+    var connectionEvents: [TLSEvent] = []
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? TLSUserEvent {
+            if case .connectionEvent(let inner) = event {
+                connectionEvents.append(inner)
+                context.fireUserInboundEventTriggered(event)
+                return
+            }
             userEvents.append(event)
             switch event {
             case .handshakeCompleted:
@@ -47,6 +55,8 @@ final class EventRecorder: ChannelInboundHandler {
                 onHandshakeCompleted?(context)
             case .shutdownCompleted:
                 log.append("shutdownCompleted")
+            case .connectionEvent:
+                break
             }
         }
         context.fireUserInboundEventTriggered(event)
