@@ -160,6 +160,11 @@ extension TLSConnection {
     private func process(_ record: TLSRecord) throws {
         // RFC 8446 §6.1: data after close_notify is ignored.
         if closeNotifyReceived { return }
+        // RFC 8446 §5.1: a TLSPlaintext fragment is at most 2^14 bytes; only protected records
+        // (opaque type application_data) may reach the deframer's 2^14 + 256 (§5.2).
+        if record.contentType != .applicationData && record.fragment.count > TLSRecord.maximumPlaintextLength {
+            throw TLSError(.recordOverflow)
+        }
         switch record.contentType {
         case .changeCipherSpec:
             // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake.
