@@ -167,8 +167,11 @@ extension TLSConnection {
         }
         switch record.contentType {
         case .changeCipherSpec:
-            // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake.
-            guard !isHandshakeComplete, record.fragment == [1] else { throw TLSError(.unexpectedMessage("change_cipher_spec")) }
+            // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake;
+            // one before the first ClientHello or after the peer's Finished is an unexpected record.
+            guard !isHandshakeComplete, !machine.awaitsFirstClientHello, record.fragment == [1] else {
+                throw TLSError(.unexpectedMessage("change_cipher_spec"))
+            }
         case .alert where readProtection == nil || !isHandshakeComplete:
             try receiveAlert(record.fragment)
         case .handshake where readProtection == nil:
