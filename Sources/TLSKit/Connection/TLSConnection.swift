@@ -218,11 +218,12 @@ extension TLSConnection {
                 if case .installReadKeys = $0 { return true }
                 return false
             }
-            applyOutput()
-            // RFC 8446 §5.1: a key change must fall on a record boundary.
+            // RFC 8446 §5.1: a key change must fall on a record boundary. Checked before the
+            // step's output is applied, so a refused message is answered by the alert alone.
             if changedReadKeys && !reassembler.isEmpty {
                 throw TLSError(.unexpectedMessage("handshake data spans a key change"))
             }
+            applyOutput()
         }
     }
 
