@@ -171,10 +171,18 @@ extension TLSConnection {
     private func process(_ record: TLSRecord) throws {
         // RFC 8446 §6.1: data after close_notify is ignored.
         if closeNotifyReceived { return }
+        // RFC 8446 §5.1: a TLSPlaintext fragment is at most 2^14 bytes; only protected records
+        // (opaque type application_data) may reach the deframer's 2^14 + 256 (§5.2).
+        if record.contentType != .applicationData && record.fragment.count > TLSRecord.maximumPlaintextLength {
+            throw TLSError(.recordOverflow)
+        }
         switch record.contentType {
         case .changeCipherSpec:
-            // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake.
-            guard !isHandshakeComplete, record.fragment == [1] else { throw TLSError(.unexpectedMessage("change_cipher_spec")) }
+            // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake;
+            // one before the first ClientHello or after the peer's Finished is an unexpected record.
+            guard !isHandshakeComplete, !machine.awaitsFirstClientHello, record.fragment == [1] else {
+                throw TLSError(.unexpectedMessage("change_cipher_spec"))
+            }
         case .alert where readProtection == nil || !isHandshakeComplete:
             try receiveAlert(record.fragment)
         case .handshake where readProtection == nil:
@@ -221,11 +229,12 @@ extension TLSConnection {
                 if case .installReadKeys = $0 { return true }
                 return false
             }
-            applyOutput()
-            // RFC 8446 §5.1: a key change must fall on a record boundary.
+            // RFC 8446 §5.1: a key change must fall on a record boundary. Checked before the
+            // step's output is applied, so a refused message is answered by the alert alone.
             if changedReadKeys && !reassembler.isEmpty {
                 throw TLSError(.unexpectedMessage("handshake data spans a key change"))
             }
+            applyOutput()
         }
     }
 
