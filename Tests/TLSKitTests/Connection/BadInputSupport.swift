@@ -237,6 +237,8 @@ enum BadInput {
     static func serverConfiguration(keyLog: KeyLogSecrets? = nil) -> ServerConfiguration {
         var configuration = TestPKI.serverConfiguration(certified)
         configuration.keyLog = keyLog?.callback
+        // No tickets: the tests count the server's protected records from sequence number 0.
+        configuration.ticketCount = 0
         return configuration
     }
 

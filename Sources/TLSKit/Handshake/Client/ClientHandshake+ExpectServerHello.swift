@@ -89,23 +89,19 @@ extension ClientHandshake {
             transcript.update(raw)
 
             let handshake = early.handshake(sharedSecret: sharedSecret)
-            let hash = transcript.digest()
-            let clientSecret = handshake.clientTrafficSecret(transcriptHash: hash)
-            let serverSecret = handshake.serverTrafficSecret(transcriptHash: hash)
-            output.installReadKeys(suite, serverSecret)
+            let secrets = HandshakeTrafficSecrets(handshake, transcriptHash: transcript.digest(), clientRandom: hello.random, output: &output)
+            output.installReadKeys(suite, secrets.server)
             // RFC 8446 Appendix D.4: one compatibility change_cipher_spec goes before our first encrypted
             // record, unless it already went before the second ClientHello.
             if retry == nil { output.sendChangeCipherSpec() }
-            output.installWriteKeys(suite, clientSecret)
-            output.logSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, clientSecret)
-            output.logSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, serverSecret)
+            output.installWriteKeys(suite, secrets.client)
             let parameters = NegotiatedParameters(
                 cipherSuite: suite, group: serverHello.extensions.keyShare?.group, serverSignatureScheme: nil, applicationProtocol: nil,
                 serverName: hello.extensions.serverName, peerCertificates: [], isResumed: resumed, usedHelloRetryRequest: retry != nil)
             let flight = Flight(
                 configuration: configuration, serverName: serverName, suite: suite, transcript: transcript,
                 clientRandom: hello.random, offeredProtocols: hello.extensions.applicationProtocols ?? [],
-                handshake: handshake, clientHandshakeSecret: clientSecret, serverHandshakeSecret: serverSecret,
+                handshake: handshake, clientHandshakeSecret: secrets.client, serverHandshakeSecret: secrets.server,
                 certificateRequest: nil, parameters: parameters)
             return .expectEncryptedExtensions(ExpectEncryptedExtensions(flight: flight))
         }

@@ -114,14 +114,8 @@ extension ClientHandshake {
             transcript.update(raw)
 
             let master = flight.handshake.master()
-            let applicationHash = transcript.digest()
-            let clientSecret = master.clientTrafficSecret(transcriptHash: applicationHash)
-            let serverSecret = master.serverTrafficSecret(transcriptHash: applicationHash)
-            let exporterSecret = master.exporterMasterSecret(transcriptHash: applicationHash)
-            output.installReadKeys(suite, serverSecret)
-            output.logSecret("CLIENT_TRAFFIC_SECRET_0", clientRandom: flight.clientRandom, clientSecret)
-            output.logSecret("SERVER_TRAFFIC_SECRET_0", clientRandom: flight.clientRandom, serverSecret)
-            output.logSecret("EXPORTER_SECRET", clientRandom: flight.clientRandom, exporterSecret)
+            let secrets = ApplicationTrafficSecrets(master, transcriptHash: transcript.digest(), clientRandom: flight.clientRandom, output: &output)
+            output.installReadKeys(suite, secrets.server)
 
             if let request = flight.certificateRequest {
                 try ClientCertificateResponse.respond(to: request, with: flight.configuration.certificate, transcript: &transcript, output: &output)
@@ -130,9 +124,9 @@ extension ClientHandshake {
             let oursBytes = ours.encoded()
             transcript.update(oursBytes)
             output.sendEncoded(oursBytes)
-            output.installWriteKeys(suite, clientSecret)
+            output.installWriteKeys(suite, secrets.client)
             output.raise(.handshakeCompleted(flight.parameters))
-            let traffic = ApplicationTraffic(suite: suite, readSecret: serverSecret, writeSecret: clientSecret, exporterSecret: exporterSecret)
+            let traffic = secrets.traffic(suite: suite, for: .client)
             return .connected(
                 Connected(
                     configuration: flight.configuration, serverName: flight.serverName, traffic: traffic,

@@ -42,13 +42,9 @@ extension ServerHandshake.ExpectClientHello {
 
         let early = resumed?.early ?? KeySchedule.Early(suite: suite, psk: nil)
         let handshake = early.handshake(sharedSecret: sharedSecret)
-        let handshakeHash = transcript.digest()
-        let clientHandshakeSecret = handshake.clientTrafficSecret(transcriptHash: handshakeHash)
-        let serverHandshakeSecret = handshake.serverTrafficSecret(transcriptHash: handshakeHash)
-        output.installWriteKeys(suite, serverHandshakeSecret)
-        output.installReadKeys(suite, clientHandshakeSecret)
-        output.logSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, clientHandshakeSecret)
-        output.logSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", clientRandom: hello.random, serverHandshakeSecret)
+        let handshakeSecrets = HandshakeTrafficSecrets(handshake, transcriptHash: transcript.digest(), clientRandom: hello.random, output: &output)
+        output.installWriteKeys(suite, handshakeSecrets.server)
+        output.installReadKeys(suite, handshakeSecrets.client)
 
         func send(_ message: HandshakeMessage) {
             let bytes = message.encoded()
@@ -66,27 +62,19 @@ extension ServerHandshake.ExpectClientHello {
             let signed = CertificateVerifyContent.make(signer: .server, transcriptHash: transcript.digest())
             send(.certificateVerify(CertificateVerify(scheme: scheme, signature: try certified.privateKey.sign(signed, scheme: scheme))))
         }
-        send(VerifiedFinished.make(suite: suite, baseKey: serverHandshakeSecret, transcriptHash: transcript.digest()))
+        send(VerifiedFinished.make(suite: suite, baseKey: handshakeSecrets.server, transcriptHash: transcript.digest()))
 
         let master = handshake.master()
-        let applicationHash = transcript.digest()
-        let clientApplicationSecret = master.clientTrafficSecret(transcriptHash: applicationHash)
-        let serverApplicationSecret = master.serverTrafficSecret(transcriptHash: applicationHash)
-        let exporterSecret = master.exporterMasterSecret(transcriptHash: applicationHash)
-        output.installWriteKeys(suite, serverApplicationSecret)
-        output.logSecret("CLIENT_TRAFFIC_SECRET_0", clientRandom: hello.random, clientApplicationSecret)
-        output.logSecret("SERVER_TRAFFIC_SECRET_0", clientRandom: hello.random, serverApplicationSecret)
-        output.logSecret("EXPORTER_SECRET", clientRandom: hello.random, exporterSecret)
+        let applicationSecrets = ApplicationTrafficSecrets(master, transcriptHash: transcript.digest(), clientRandom: hello.random, output: &output)
+        output.installWriteKeys(suite, applicationSecrets.server)
 
         let parameters = NegotiatedParameters(
             cipherSuite: suite, group: share?.group, serverSignatureScheme: certificateChoice?.scheme,
             applicationProtocol: applicationProtocol, serverName: hello.extensions.serverName,
             peerCertificates: resumed?.clientCertificates ?? [], isResumed: resumed != nil, usedHelloRetryRequest: retry != nil)
         let flight = ServerHandshake.Flight(
-            configuration: configuration, suite: suite, transcript: transcript, clientHandshakeSecret: clientHandshakeSecret,
-            master: master,
-            traffic: ApplicationTraffic(
-                suite: suite, readSecret: clientApplicationSecret, writeSecret: serverApplicationSecret, exporterSecret: exporterSecret),
+            configuration: configuration, suite: suite, transcript: transcript, clientHandshakeSecret: handshakeSecrets.client,
+            master: master, traffic: applicationSecrets.traffic(suite: suite, for: .server),
             parameters: parameters,
             clientCertificateChainDER: resumed?.state.clientCertificateChain ?? [],
             clientModes: hello.extensions.pskKeyExchangeModes ?? [],
