@@ -42,8 +42,8 @@ public struct ClientConfiguration: Sendable {
     /// driving the connection, after the session is stored. The same session arrives as
     /// ``TLSEvent/sessionTicketReceived(_:)``.
     public var newSessionHandler: (@Sendable (ClientSession) -> Void)?
-    /// Largest handshake message accepted from a server.
-    public var maximumHandshakeMessageSize = 65_536
+    /// Bounds on what a server can make a connection hold or do.
+    public var limits = ConnectionLimits()
     /// Receives secrets in the NSS key log format. Debugging only.
     public var keyLog: KeyLogCallback?
     /// Source of protocol random values.

@@ -36,8 +36,8 @@ public struct ServerConfiguration: Sendable {
     public var clientAuthentication: ClientAuthentication = .none
     /// Whether a HelloRetryRequest carries a cookie that the client must echo (RFC 8446 §4.2.2).
     public var sendsHelloRetryCookie = true
-    /// Largest handshake message accepted from a client.
-    public var maximumHandshakeMessageSize = 65_536
+    /// Bounds on what a client can make a connection hold or do.
+    public var limits = ConnectionLimits()
 
     // MARK: Session tickets
 

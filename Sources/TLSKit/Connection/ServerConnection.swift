@@ -11,7 +11,7 @@ public final class ServerConnection: TLSConnection {
         self.configuration = configuration
         super.init(
             machine: .server(ServerHandshakeState(configuration: configuration)),
-            maximumHandshakeMessageSize: configuration.maximumHandshakeMessageSize, keyLog: configuration.keyLog)
+            limits: configuration.limits, keyLog: configuration.keyLog)
         let handler = configuration.newSessionHandler
         let statistics = configuration.statistics
         eventObserver = { event in

@@ -24,6 +24,10 @@ public class TLSConnection {
     private let keyLog: KeyLogCallback?
     private var closeNotifyReceived = false
     private var closeNotifySent = false
+    private let limits: ConnectionLimits
+    private var emptyRecordsInARow = 0
+    private var keyUpdatesInARow = 0
+    private var bytesBeforeHandshake = 0
     /// Role-specific reactions to events (new-session handlers, session stores).
     var eventObserver: ((TLSEvent) -> Void)?
     /// Called once if the connection fails before its handshake completes.
@@ -34,9 +38,10 @@ public class TLSConnection {
     /// What the handshake agreed on, once it has completed.
     public private(set) var negotiatedParameters: NegotiatedParameters?
 
-    init(machine: HandshakeMachine, maximumHandshakeMessageSize: Int, keyLog: KeyLogCallback?) {
+    init(machine: HandshakeMachine, limits: ConnectionLimits, keyLog: KeyLogCallback?) {
         self.machine = machine
-        self.reassembler = HandshakeReassembler(maximumMessageSize: maximumHandshakeMessageSize)
+        self.limits = limits
+        self.reassembler = HandshakeReassembler(maximumMessageSize: limits.maximumHandshakeMessageSize)
         self.keyLog = keyLog
     }
 
@@ -183,6 +188,7 @@ extension TLSConnection {
             guard !isHandshakeComplete, !machine.awaitsFirstClientHello, record.fragment == [1] else {
                 throw TLSError(.unexpectedMessage("change_cipher_spec"))
             }
+            try countEmptyRecord()
         case .alert where readProtection == nil || !isHandshakeComplete:
             try receiveAlert(record.fragment)
         case .handshake where readProtection == nil:
@@ -195,11 +201,25 @@ extension TLSConnection {
             case .alert: try receiveAlert(content)
             case .applicationData:
                 guard isHandshakeComplete else { throw TLSError(.unexpectedMessage("application data during the handshake")) }
+                guard !content.isEmpty else { return try countEmptyRecord() }
+                emptyRecordsInARow = 0
+                keyUpdatesInARow = 0
                 plaintext.append(contentsOf: content)
+                guard plaintext.count <= limits.maximumBufferedPlaintext else {
+                    throw TLSError(.limitExceeded("more than \(limits.maximumBufferedPlaintext) bytes of unread application data", alert: .internalError))
+                }
             default: throw TLSError(.unexpectedMessage("inner content type \(type.rawValue)"))
             }
         default:
             throw TLSError(.unexpectedMessage("record of content type \(record.contentType.rawValue)"))
+        }
+    }
+
+    /// Counts a record that carried nothing (ConnectionLimits.maximumEmptyRecordsInARow).
+    private func countEmptyRecord() throws {
+        emptyRecordsInARow += 1
+        guard emptyRecordsInARow <= limits.maximumEmptyRecordsInARow else {
+            throw TLSError(.limitExceeded("more than \(limits.maximumEmptyRecordsInARow) empty records in a row", alert: .unexpectedMessage))
         }
     }
 
@@ -212,7 +232,7 @@ extension TLSConnection {
             events.append(.closeNotifyReceived)
         case .userCanceled:
             // RFC 8446 §6.1: user_canceled is followed by close_notify; nothing to do yet.
-            break
+            try countEmptyRecord()
         default:
             throw TLSError(.alertReceived(description))
         }
@@ -224,6 +244,13 @@ extension TLSConnection {
         reassembler.append(fragment)
         while let (type, body, raw) = try reassembler.next() {
             let message = try HandshakeMessage.decode(type: type, body: body)
+            emptyRecordsInARow = 0
+            if case .keyUpdate = message {
+                keyUpdatesInARow += 1
+                guard keyUpdatesInARow <= limits.maximumKeyUpdatesInARow else {
+                    throw TLSError(.limitExceeded("more than \(limits.maximumKeyUpdatesInARow) KeyUpdates without data", alert: .unexpectedMessage))
+                }
+            }
             machine = try machine.handle(message, raw: raw, output: &output)
             let changedReadKeys = output.actions.contains {
                 if case .installReadKeys = $0 { return true }

@@ -69,6 +69,7 @@ extension ClientHandshake {
             guard !certificate.entries.isEmpty else { throw TLSError(.malformedMessage("empty server Certificate")) }
             var flight = flight
             let configuration = flight.configuration
+            try ClientCertificateCheck.requireLength(certificate, limits: configuration.limits)
             let chainDER = certificate.entries.map(\.certificateData)
             let now = configuration.time.now
             switch configuration.certificateVerification {

@@ -137,7 +137,8 @@ extension ServerHandshake {
             case (.expectCertificate, .certificate(let certificate)):
                 guard certificate.requestContext == context else { throw TLSError(.illegalParameter("certificate_request_context")) }
                 let received = try ClientCertificateCheck.verify(
-                    certificate, roots: trustRoots, required: required, now: connected.configuration.time.now)
+                    certificate, roots: trustRoots, required: required, limits: connected.configuration.limits,
+                    now: connected.configuration.time.now)
                 next.transcript.update(raw)
                 next.stage = received.map { .expectCertificateVerify(chain: $0.0, der: $0.1) } ?? .expectFinished(chain: [], der: [])
             case (.expectCertificateVerify(let chain, let der), .certificateVerify(let verify)):

@@ -51,7 +51,7 @@ extension ServerHandshake {
             let authentication = flight.configuration.clientAuthentication
             let received = try ClientCertificateCheck.verify(
                 message, roots: authentication.trustRoots ?? .certificates([]), required: authentication.isRequired,
-                now: flight.configuration.time.now)
+                limits: flight.configuration.limits, now: flight.configuration.time.now)
             flight.transcript.update(raw)
             guard let (chain, der) = received else { return .expectFinished(ExpectFinished(flight: flight)) }
             flight.parameters.peerCertificates = chain
@@ -93,7 +93,10 @@ extension ClientAuthentication {
 enum ClientCertificateCheck {
     /// Verifies a client's Certificate message. Returns nil when the client sent no certificate
     /// and one was optional (RFC 8446 §4.4.2.4); `certificate_required` when it was required.
-    static func verify(_ message: CertificateMessage, roots: TrustRoots, required: Bool, now: Date) throws -> ([Certificate], [[UInt8]])? {
+    static func verify(_ message: CertificateMessage, roots: TrustRoots, required: Bool, limits: ConnectionLimits, now: Date) throws
+        -> ([Certificate], [[UInt8]])?
+    {
+        try requireLength(message, limits: limits)
         if message.entries.isEmpty {
             if required { throw TLSError(.certificateRequired) }
             return nil
@@ -101,6 +104,14 @@ enum ClientCertificateCheck {
         let der = message.entries.map(\.certificateData)
         let chain = try ChainVerification.verify(chainDER: der, roots: roots, serverName: nil, now: now)
         return (chain, der)
+    }
+
+    /// Refuses chains longer than ``ConnectionLimits/maximumCertificateChainLength`` before any parsing.
+    static func requireLength(_ message: CertificateMessage, limits: ConnectionLimits) throws {
+        guard message.entries.count <= limits.maximumCertificateChainLength else {
+            throw TLSError(
+                .limitExceeded("certificate chain of \(message.entries.count) (limit \(limits.maximumCertificateChainLength))", alert: .badCertificate))
+        }
     }
 
     /// Verifies a client's CertificateVerify against its leaf (RFC 8446 §4.4.3).
