@@ -91,21 +91,58 @@ final class OpenSSLClientTests: InteropTestCase {
             "mutual TLS: our server did not report the client certificate: \(connection.accepted)")
     }
 
-    func testMutualTLSRequiredWithoutCertificateFails() throws {
+    private func checkClientCertificate(_ type: KeyType, file: StaticString = #filePath, line: UInt = #line) throws {
+        let client = try pki().client(type)
+        let label = "mutual TLS with a \(type.rawValue) client certificate"
+        let connection = try connect(
+            label, server: ["--verify-client", "required", "--ca", client.root], client: ["-cert", client.certificate, "-key", client.key],
+            file: file, line: line)
+        XCTAssertTrue(
+            connection.accepted["peer-certificate"]?.contains("interop-client-\(type.slug)") ?? false,
+            "\(label): our server did not report the client certificate: \(connection.accepted)", file: file, line: line)
+    }
+
+    func testMutualTLSClientCertificateECDSAP384() throws { try checkClientCertificate(.p384) }
+    func testMutualTLSClientCertificateEd25519() throws { try checkClientCertificate(.ed25519) }
+    func testMutualTLSClientCertificateRSA2048() throws { try checkClientCertificate(.rsa) }
+
+    func testOptionalClientAuthenticationWithoutCertificate() throws {
+        let connection = try connect("optional client certificate", server: ["--verify-client", "optional", "--ca", try pki().client().root])
+        XCTAssertEqual(connection.accepted["peer-certificate"], "none", "optional client certificate: none was sent")
+    }
+
+    /// Starts our server requiring client certificates issued by `clientRoot` (the client CA by
+    /// default), connects s_client with `clientArguments`, and checks that s_client receives
+    /// `alert` and our server logs `reason` and accepts nothing.
+    private func checkClientRefused(
+        _ label: String, trusting clientRoot: String? = nil, client clientArguments: [String], alert: String, reason: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let credential = try pki().server(.p256)
-        let clientRoot = try pki().client().root
+        let clientRoot = try clientRoot ?? pki().client().root
         let (server, port) = try startTLSKitServer(
             ["--cert", credential.certificate, "--key", credential.key, "--verify-client", "required", "--ca", clientRoot])
-        let client = try startOpenSSLClient(port: port, root: credential.root, ["-tls1_3"])
-        XCTAssertTrue(
-            client.waitFor("alert certificate required", timeout: Self.stepTimeout),
-            "required client certificate missing: s_client did not receive certificate_required")
-        XCTAssertTrue(
-            server.wait(timeout: Self.stepTimeout) { !$0.standardErrorLines(startingWith: "connection error:").isEmpty },
-            "required client certificate missing: our server logged no connection error")
-        XCTAssertTrue(server.standardErrorLines(startingWith: "accepted:").isEmpty, "required client certificate missing: our server accepted")
+        let client = try startOpenSSLClient(port: port, root: credential.root, ["-tls1_3"] + clientArguments)
+        XCTAssertTrue(client.waitFor("alert \(alert)", timeout: Self.stepTimeout), "\(label): s_client did not receive \(alert)", file: file, line: line)
+        let logged = server.wait(timeout: Self.stepTimeout) {
+            $0.standardErrorLines(startingWith: "connection error:").contains { $0.contains(reason) }
+        }
+        XCTAssertTrue(logged, "\(label): our server logged no connection error naming \(reason)", file: file, line: line)
+        XCTAssertTrue(server.standardErrorLines(startingWith: "accepted:").isEmpty, "\(label): our server accepted", file: file, line: line)
         client.closeInput()
-        XCTAssertNotNil(client.waitForExit(timeout: Self.stepTimeout), "s_client did not exit after the alert")
+        XCTAssertNotNil(client.waitForExit(timeout: Self.stepTimeout), "\(label): s_client did not exit after the alert", file: file, line: line)
+    }
+
+    func testUntrustedClientCertificateIsRefused() throws {
+        // Our server trusts only the P-384 server root, which did not issue the client certificate.
+        let client = try pki().client()
+        try checkClientRefused(
+            "untrusted client certificate", trusting: try pki().server(.p384).root, client: ["-cert", client.certificate, "-key", client.key],
+            alert: "unknown ca", reason: "unknown_ca")
+    }
+
+    func testMutualTLSRequiredWithoutCertificateFails() throws {
+        try checkClientRefused("required client certificate missing", client: [], alert: "certificate required", reason: "certificate_required")
     }
 
     // MARK: HelloRetryRequest
@@ -123,6 +160,20 @@ final class OpenSSLClientTests: InteropTestCase {
         let connection = try connect("ALPN", server: ["--alpn", "h2,http/1.1"], client: ["-alpn", "http/1.1"])
         XCTAssertTrue(connection.client.standardOutput.contains("ALPN protocol: http/1.1"), "ALPN: s_client's negotiated protocol")
         XCTAssertEqual(connection.accepted["alpn"], "http/1.1", "ALPN: our server's negotiated protocol")
+    }
+
+    // MARK: Record layer and fragmentation
+
+    func testRecordPaddingFromOpenSSL() throws {
+        try connect("record padding", client: ["-record_padding", "256"])
+    }
+
+    func testHandshakeMessagesFragmentedByOpenSSL() throws {
+        // 512-byte records split s_client's RSA Certificate and CertificateVerify across records.
+        let client = try pki().client(.rsa)
+        try connect(
+            "fragmented client flight", server: ["--verify-client", "required", "--ca", client.root],
+            client: ["-cert", client.certificate, "-key", client.key, "-max_send_frag", "512"])
     }
 
     // MARK: Beyond the handshake

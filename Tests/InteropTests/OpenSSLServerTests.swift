@@ -99,7 +99,51 @@ final class OpenSSLServerTests: InteropTestCase {
         XCTAssertTrue(connection.server.allOutput.contains("ALPN protocols selected: http/1.1"), "ALPN: s_server's choice")
     }
 
+    // MARK: Record layer and fragmentation
+
+    func testStatelessHelloRetryRequestWithCookie() throws {
+        // -stateless makes s_server put its state in a cookie that our second ClientHello must echo.
+        let connection = try connect("stateless HelloRetryRequest", server: ["-stateless", "-groups", "P-384"], client: ["--groups", "x25519,secp384r1"])
+        XCTAssertEqual(connection.summary["group"], "secp384r1", "stateless HelloRetryRequest: negotiated group")
+    }
+
+    func testServerFlightFragmentedByOpenSSL() throws {
+        // 512-byte records split the RSA Certificate and CertificateVerify across records.
+        try connect("fragmented server flight", type: .rsa, server: ["-max_send_frag", "512"])
+    }
+
+    func testRecordPaddingFromOpenSSL() throws {
+        try connect("record padding", server: ["-record_padding", "512"])
+    }
+
     // MARK: Failures
+
+    /// Starts s_server with `serverArguments`, connects our client with `clientArguments`, and
+    /// checks that it exits non-zero with a last line on stderr naming `alert`.
+    private func checkClientFails(
+        _ label: String, server serverArguments: [String], client clientArguments: [String] = [], alert: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let credential = try pki().server(.p256)
+        let (_, port) = try startOpenSSLServer(["-tls1_3", "-cert", credential.certificate, "-key", credential.key, "-rev"] + serverArguments)
+        let client = try startTLSKitClient(port: port, ["--ca", credential.root, "--server-name", "localhost"] + clientArguments)
+        client.send(token(label) + "\n")
+        let status = client.waitForExit(timeout: Self.stepTimeout)
+        try require(status != nil, "\(label): our client did not exit", file: file, line: line)
+        XCTAssertNotEqual(status, 0, "\(label): our client should fail", file: file, line: line)
+        let last = client.standardError.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(last.hasPrefix("error: ") && last.contains(alert), "\(label): last line should name \(alert): \(last)", file: file, line: line)
+    }
+
+    func testNoCommonCipherSuiteFails() throws {
+        try checkClientFails(
+            "no common cipher suite", server: ["-ciphersuites", "TLS_AES_256_GCM_SHA384"], client: ["--ciphersuites", "TLS_AES_128_GCM_SHA256"],
+            alert: "handshake_failure")
+    }
+
+    func testMissingClientCertificateFails() throws {
+        try checkClientFails("missing client certificate", server: ["-Verify", "1", "-CAfile", try pki().client().root], alert: "certificate_required")
+    }
 
     func testWrongCertificateAuthorityIsRefused() throws {
         let credential = try pki().server(.p256)

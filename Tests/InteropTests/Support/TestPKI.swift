@@ -38,7 +38,8 @@ final class TestPKI {
     let directory: URL
     private let openssl: String
     private var servers: [KeyType: Credential] = [:]
-    private var clientCredential: Credential?
+    private var clients: [KeyType: Credential] = [:]
+    private var clientRoot: (certificate: String, key: String)?
 
     init(openssl: String) throws {
         self.openssl = openssl
@@ -62,15 +63,18 @@ final class TestPKI {
         return credential
     }
 
-    /// A client certificate (ECDSA P-256) and the client CA that signed it.
-    func client() throws -> Credential {
-        if let clientCredential { return clientCredential }
+    /// A client certificate of the given key type (CN `interop-client` for P-256,
+    /// `interop-client-<type>` otherwise), signed by the one client CA (ECDSA P-256).
+    func client(_ type: KeyType = .p256) throws -> Credential {
+        if let existing = clients[type] { return existing }
         let organization = "TLSKit Interop Client"
-        let root = try makeRoot(name: "client-root", type: .p256, commonName: "\(organization) Root")
+        let root = try clientRoot ?? makeRoot(name: "client-root", type: .p256, commonName: "\(organization) Root")
+        clientRoot = root
+        let commonName = type == .p256 ? "interop-client" : "interop-client-\(type.slug)"
         let credential = try makeLeaf(
-            name: "client", type: .p256, root: root, subject: "/O=\(organization)/CN=interop-client",
+            name: "client-\(type.slug)", type: type, root: root, subject: "/O=\(organization)/CN=\(commonName)",
             extensions: "v3_client", organization: organization)
-        clientCredential = credential
+        clients[type] = credential
         return credential
     }
 
