@@ -12,22 +12,35 @@ final class PeerProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var stdoutData = Data()
     private var stderrData = Data()
+    private var stdoutEnded = false
+    private var stderrEnded = false
+    /// The command line, for failure messages.
+    let commandLine: String
 
     init(_ executable: String, _ arguments: [String], name: String? = nil, environment: [String: String]? = nil) throws {
+        _ = Peers.ignoreBrokenPipes
         self.name = name ?? URL(fileURLWithPath: executable).lastPathComponent
+        self.commandLine = ([executable] + arguments).joined(separator: " ")
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
+        // An empty read is the end of the stream: stop watching it, or the handler spins.
         stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            self?.lock.withLock { self?.stdoutData.append(data) }
+            if data.isEmpty { handle.readabilityHandler = nil }
+            self?.lock.withLock {
+                if data.isEmpty { self?.stdoutEnded = true } else { self?.stdoutData.append(data) }
+            }
         }
         stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            self?.lock.withLock { self?.stderrData.append(data) }
+            if data.isEmpty { handle.readabilityHandler = nil }
+            self?.lock.withLock {
+                if data.isEmpty { self?.stderrEnded = true } else { self?.stderrData.append(data) }
+            }
         }
         try process.run()
     }
@@ -76,9 +89,24 @@ final class PeerProcess: @unchecked Sendable {
             stop()
             return nil
         }
-        // Let the readers drain what is left in the pipes.
-        Thread.sleep(forTimeInterval: 0.05)
+        drainOutput()
         return process.terminationStatus
+    }
+
+    /// Lets the readers collect what is left in the pipes of an exited process (bounded).
+    private func drainOutput() {
+        let deadline = Date().addingTimeInterval(1)
+        while Date() < deadline && !lock.withLock({ stdoutEnded && stderrEnded }) { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    /// Everything the process printed, labelled, for failure messages.
+    var transcript: String {
+        "--- \(name): \(commandLine)\n[stdout]\n\(standardOutput)\n[stderr]\n\(standardError)"
+    }
+
+    /// The lines of standard error that start with `prefix`.
+    func standardErrorLines(startingWith prefix: String) -> [String] {
+        standardError.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
     }
 
     /// Stops the process by its id: SIGTERM, then SIGKILL.
@@ -89,11 +117,24 @@ final class PeerProcess: @unchecked Sendable {
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        drainOutput()
     }
 }
 
 /// Finding peers and our own binary, and skipping (or failing in CI) when a peer is missing.
 enum Peers {
+    /// Writing to a peer that has exited must fail with EPIPE, not kill the test process.
+    static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+    /// Runs a short command to completion (bounded by `timeout`) and returns its status and output.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> (status: Int32?, output: String) {
+        let process = try PeerProcess(executable, arguments)
+        process.closeInput()
+        let status = process.waitForExit(timeout: timeout)
+        return (status, process.allOutput)
+    }
+
     /// The absolute path of `command` on PATH, if any.
     static func find(_ command: String) -> String? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
@@ -115,13 +156,20 @@ enum Peers {
         throw XCTSkip(reason)
     }
 
-    /// The `tlskit` executable built next to the test bundle.
+    /// The `tlskit` executable built next to the test bundle (`TLSKIT_BINARY` overrides).
+    /// On Linux the bundle is a plain file in the build directory; on macOS a directory in it.
     static func tlskit() throws -> String {
-        var directory = Bundle(for: PeerProcess.self).bundleURL.deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("tlskit").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
+        if let given = ProcessInfo.processInfo.environment["TLSKIT_BINARY"], FileManager.default.isExecutableFile(atPath: given) {
+            return given
+        }
+        let starts = [Bundle(for: PeerProcess.self).bundleURL, Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])]
+        for start in starts {
+            var directory = start
+            for _ in 0..<4 {
+                let candidate = directory.appendingPathComponent("tlskit").path
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+                directory = directory.deletingLastPathComponent()
+            }
         }
         XCTFail("the tlskit executable was not built next to the tests (run `swift build` first)")
         throw XCTSkip("tlskit executable missing")
