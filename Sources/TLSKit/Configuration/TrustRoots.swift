@@ -9,8 +9,13 @@ import X509
 public struct TrustRoots: Sendable {
     /// The trusted certificates.
     let certificates: [Certificate]
+    /// The roots indexed for path building, made once rather than on every handshake.
+    let store: CertificateStore
 
-    private init(roots: [Certificate]) { self.certificates = roots }
+    private init(roots: [Certificate]) {
+        self.certificates = roots
+        self.store = CertificateStore(roots)
+    }
 
     /// Trusts exactly `roots`.
     public static func certificates(_ roots: [Certificate]) -> TrustRoots { TrustRoots(roots: roots) }

@@ -34,7 +34,7 @@ enum ChainVerification {
             throw TLSError(.certificateExpired)
         }
 
-        let store = CertificateStore(roots.certificates)
+        let store = roots.store
         let intermediates = CertificateStore(chain.dropFirst())
         let chainPolicy = PeerChainPolicy(validationTime: now)
         if let serverName {
