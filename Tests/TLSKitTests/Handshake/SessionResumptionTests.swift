@@ -335,3 +335,32 @@ final class SessionSecrecyTests: XCTestCase {
         }
     }
 }
+
+extension SessionResumptionTests {
+    func testPostHandshakeAuthenticationAfterAResumptionIssuesAtMostOneTicket() throws {
+        let clientKey = TestPKI.certifiedKey(names: ["client.example"])
+        client.certificate = clientKey
+        client.offersPostHandshakeAuthentication = true
+        server.ticketCount = 3
+        _ = try connect()
+        let resumed = try connect()
+        XCTAssertEqual(resumed.server.negotiatedParameters?.isResumed, true)
+        let before = resumed.client.receivedTicketCount
+        try resumed.server.requestClientCertificate(trustRoots: .certificates([clientKey.chain[0]]))
+        try resumed.exchange()
+        XCTAssertEqual(resumed.client.receivedTicketCount - before, 1, "as many as after the initial handshake")
+    }
+
+    func testTicketCountChangedBeforeThePostHandshakeRequestApplies() throws {
+        let clientKey = TestPKI.certifiedKey(names: ["client.example"])
+        client.certificate = clientKey
+        client.offersPostHandshakeAuthentication = true
+        client.sessionStore = nil
+        let pair = try connect()
+        XCTAssertEqual(pair.client.receivedTicketCount, 2)
+        try (pair.server as ServerConnection).setTicketCount(4)
+        try pair.server.requestClientCertificate(trustRoots: .certificates([clientKey.chain[0]]))
+        try pair.exchange()
+        XCTAssertEqual(pair.client.receivedTicketCount, 6)
+    }
+}

@@ -62,6 +62,12 @@ extension ServerHandshake {
             configuration.resumptionModes.contains { clientModes.contains($0.codePoint) }
         }
 
+        /// How many tickets follow a handshake: the count, but at most one after a resumption
+        /// (SSL_CTX_set_num_tickets(3)).
+        var ticketCountAfterHandshake: Int {
+            parameters.isResumed ? min(configuration.ticketCount, 1) : configuration.ticketCount
+        }
+
         /// Sends `count` NewSessionTicket messages bound to the current client identity.
         mutating func issueTickets(_ count: Int, output: inout HandshakeOutput) {
             guard count > 0, clientCanResume else { return }
@@ -154,8 +160,9 @@ extension ServerHandshake {
                 if !chain.isEmpty {
                     connected.parameters.peerCertificates = chain
                     connected.clientCertificateChainDER = der
-                    // SSL_CTX_set_num_tickets(3): tickets are issued again, bound to the new identity.
-                    connected.issueTickets(connected.configuration.ticketCount, output: &output)
+                    // SSL_CTX_set_num_tickets(3): tickets are issued again, bound to the new identity,
+                    // as many as after the initial handshake (so at most one after a resumption).
+                    connected.issueTickets(connected.ticketCountAfterHandshake, output: &output)
                 }
                 return nil
             default:

@@ -34,9 +34,7 @@ extension ServerHandshake {
                 configuration: configuration, traffic: traffic, resumption: master.resumption(transcriptHash: transcript.digest()),
                 parameters: parameters, handshakeTranscript: transcript, clientCertificateChainDER: clientCertificateChainDER,
                 clientModes: clientModes, clientOffersPostHandshakeAuthentication: clientOffersPostHandshakeAuthentication)
-            // SSL_CTX_set_num_tickets(3): after a resumption at most one ticket, whatever the count.
-            let count = parameters.isResumed ? min(configuration.ticketCount, 1) : configuration.ticketCount
-            connected.issueTickets(count, output: &output)
+            connected.issueTickets(connected.ticketCountAfterHandshake, output: &output)
             return .connected(connected)
         }
     }
