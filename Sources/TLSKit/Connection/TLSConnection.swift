@@ -150,11 +150,20 @@ public class TLSConnection {
     }
 
     /// Runs a state machine step that may produce output outside of `receive`.
+    ///
+    /// A call the connection's state does not allow (``TLSError/Code/invalidState``: a ticket
+    /// before the handshake, a CertificateRequest to a client that did not offer
+    /// post_handshake_auth) is refused and leaves the connection as it was, as OpenSSL's
+    /// `SSL_new_session_ticket` and `SSL_verify_client_post_handshake` return 0 and carry on.
+    /// Steps check their preconditions before they change anything, and the machine is only
+    /// replaced when the step succeeds; any other error fails the connection.
     func step(_ body: (inout HandshakeMachine, inout HandshakeOutput) throws -> Void) throws {
         try throwIfFailed()
         do {
             try body(&machine, &output)
             applyOutput()
+        } catch let error as TLSError where error.code == .invalidState {
+            throw error
         } catch let error as TLSError {
             fail(error)
             throw error
