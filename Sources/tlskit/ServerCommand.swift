@@ -36,6 +36,9 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .customLong("ticket-lifetime"), help: "Seconds a ticket can be used for (at most 604800).")
     var ticketLifetime: UInt32 = 7_200
 
+    @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to complete its handshake before it is disconnected.")
+    var handshakeTimeout: Int64 = 10
+
     @Flag(name: .customLong("request-cert-after-handshake"), help: "Ask each client for a certificate once its handshake is done (post-handshake authentication; needs --ca).")
     var requestCertAfterHandshake = false
 
@@ -51,6 +54,7 @@ struct ServerCommand: ParsableCommand {
         let www = self.www
         let registry = ConnectionRegistry(clientRoots: try? common.trustRoots())
         let requestCertificate = requestCertAfterHandshake
+        let handshakeTimeout = TimeAmount.seconds(self.handshakeTimeout)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -59,7 +63,9 @@ struct ServerCommand: ParsableCommand {
                     let handler = try TLSHandler(serverConfiguration: configuration)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     try channel.pipeline.syncOperations.addHandler(
-                        ServerSessionHandler(www: www, registry: registry, requestCertificateAfterHandshake: requestCertificate))
+                        ServerSessionHandler(
+                            www: www, registry: registry, requestCertificateAfterHandshake: requestCertificate,
+                            handshakeTimeout: handshakeTimeout))
                 }
             }
         let channel: Channel
@@ -135,21 +141,31 @@ final class ServerSessionHandler: ChannelInboundHandler {
     private let www: Bool
     private let registry: ConnectionRegistry
     private let requestCertificateAfterHandshake: Bool
+    private let handshakeTimeout: TimeAmount
     private var request: [UInt8] = []
     private var parameters: NegotiatedParameters?
+    private var timeout: Scheduled<Void>?
 
-    init(www: Bool, registry: ConnectionRegistry, requestCertificateAfterHandshake: Bool) {
+    init(www: Bool, registry: ConnectionRegistry, requestCertificateAfterHandshake: Bool, handshakeTimeout: TimeAmount) {
         self.www = www
         self.registry = registry
         self.requestCertificateAfterHandshake = requestCertificateAfterHandshake
+        self.handshakeTimeout = handshakeTimeout
     }
 
     func channelActive(context: ChannelHandlerContext) {
         registry.add(context.channel)
+        // A client that never finishes its handshake must not hold a connection forever.
+        let channel = context.channel
+        timeout = context.eventLoop.scheduleTask(in: handshakeTimeout) {
+            Console.error("connection error: handshake timeout")
+            channel.close(promise: nil)
+        }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        timeout?.cancel()
         registry.remove(context.channel)
         context.fireChannelInactive()
     }
@@ -158,6 +174,7 @@ final class ServerSessionHandler: ChannelInboundHandler {
         switch event as? TLSUserEvent {
         case .handshakeCompleted(let parameters):
             self.parameters = parameters
+            timeout?.cancel()
             let peer = context.remoteAddress.map { "\($0)" } ?? "unknown"
             Console.error("accepted: \(peer) " + Console.summary(parameters).map { $0.replacingOccurrences(of: ": ", with: "=") }.joined(separator: " "))
             if requestCertificateAfterHandshake {
