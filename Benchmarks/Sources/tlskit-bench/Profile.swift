@@ -1,8 +1,7 @@
 import TLSKit
 
-/// Exactly `iterations` TLSKit full handshakes without tickets, for a profiler. Its name is
-/// what `valgrind --tool=callgrind --toggle-collect='*profileFullHandshakes*'` looks for, so
-/// that set-up (certificates, configurations) stays out of the profile.
+/// Exactly `iterations` TLSKit full handshakes without tickets, for a profiler (see the
+/// README). Never inlined, so that `--toggle-collect='*profileFullHandshakes*'` can find it.
 @inline(never)
 func profileFullHandshakes(_ context: BenchContext, iterations: Int) throws {
     let server = context.tlskit.serverConfiguration(ticketCount: 0)
