@@ -1,0 +1,75 @@
+import TLSKit
+
+/// Figures for the sans-I/O core: client and server connections in one thread, bytes
+/// handed between them in memory.
+enum CoreFigures {
+    /// New connections each time, full handshake; with tickets, the client stores them.
+    static func fullHandshakes(_ context: BenchContext, ticketCount: Int) throws -> Double {
+        let server = context.tlskit.serverConfiguration(ticketCount: ticketCount)
+        let client = context.tlskit.clientConfiguration(sessionStore: StoreOnlySessionStore())
+        return try context.budget.medianRate { nanoseconds in
+            try Budget.iterationsPerSecond(for: nanoseconds) {
+                let pair = try TLSKitPair.handshake(client: client, server: server)
+                guard pair.client.receivedTicketCount == ticketCount, pair.client.negotiatedParameters?.isResumed == false else {
+                    throw TLSKitPair.Failure(description: "expected a full handshake and \(ticketCount) tickets")
+                }
+            }
+        }
+    }
+
+    /// The default full handshake (2 tickets), counting only the time inside each side's calls.
+    /// Returns hs/s for the client side and the server side.
+    static func fullHandshakeSides(_ context: BenchContext) throws -> (client: Double, server: Double) {
+        let server = context.tlskit.serverConfiguration()
+        let client = context.tlskit.clientConfiguration(sessionStore: StoreOnlySessionStore())
+        let rates = try context.budget.medianRates(count: 2) { nanoseconds in
+            var times = SideTimes()
+            var count = 0
+            let start = Monotonic.now()
+            repeat {
+                _ = try TLSKitPair.handshake(client: client, server: server, meter: &times)
+                count += 1
+            } while Monotonic.now() - start < nanoseconds
+            return [
+                Double(count) / (Double(times.clientNanoseconds) / 1e9),
+                Double(count) / (Double(times.serverNanoseconds) / 1e9),
+            ]
+        }
+        return (rates[0], rates[1])
+    }
+
+    /// Each connection resumes (psk_dhe_ke) with a ticket from an earlier one and receives
+    /// one new ticket, so the client's store never runs dry.
+    static func resumedHandshakes(_ context: BenchContext) throws -> Double {
+        let server = context.tlskit.serverConfiguration()
+        var client = context.tlskit.clientConfiguration(sessionStore: InMemoryClientSessionStore())
+        client.resumptionModes = [.pskWithKeyExchange]
+        // A full handshake first fills the store with two tickets.
+        _ = try TLSKitPair.handshake(client: client, server: server)
+        return try context.budget.medianRate { nanoseconds in
+            try Budget.iterationsPerSecond(for: nanoseconds) {
+                let pair = try TLSKitPair.handshake(client: client, server: server)
+                guard pair.client.negotiatedParameters?.isResumed == true, pair.client.receivedTicketCount == 1 else {
+                    throw TLSKitPair.Failure(description: "expected a resumption and one new ticket")
+                }
+            }
+        }
+    }
+
+    /// MB/s of the client writing 64 × 16 KiB and the server reading them, on one connection.
+    static func bulk(_ context: BenchContext, suite: CipherSuite) throws -> Double {
+        let pair = try TLSKitPair.handshake(
+            client: context.tlskit.clientConfiguration(suite: suite, sessionStore: nil),
+            server: context.tlskit.serverConfiguration(suite: suite))
+        guard pair.client.negotiatedParameters?.cipherSuite == suite else {
+            throw TLSKitPair.Failure(description: "the handshake did not agree on \(suite)")
+        }
+        let chunk = Bulk.chunk
+        let iterations = try context.budget.medianRate { nanoseconds in
+            try Budget.iterationsPerSecond(for: nanoseconds) {
+                try pair.transfer(chunk, count: Bulk.recordsPerIteration)
+            }
+        }
+        return Bulk.megabytesPerSecond(iterations: iterations)
+    }
+}

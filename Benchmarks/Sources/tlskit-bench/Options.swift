@@ -1,0 +1,69 @@
+/// What the command line asked for.
+///
+///     tlskit-bench [--seconds S] [--only LIST] [--connections N] [--profile-iterations N] [--list]
+struct Options {
+    /// Time budget of each figure, warm-up included.
+    var seconds = 2.0
+    /// Figure names or prefixes to run; empty runs everything.
+    var only: [String] = []
+    /// Idle connections held by the memory figures.
+    var connections = 10_000
+    /// When set, run exactly this many TLSKit full handshakes (no tickets) and nothing else.
+    var profileIterations: Int?
+    /// Print the figure names and exit.
+    var listOnly = false
+
+    static let usage = """
+        usage: tlskit-bench [--seconds S] [--only NAME[,NAME...]] [--connections N]
+                            [--profile-iterations N] [--list]
+          --seconds S              time budget of each figure (default 2)
+          --only LIST              comma-separated figure names or name prefixes
+          --connections N          idle connections held by the memory figures (default 10000)
+          --profile-iterations N   run exactly N full handshakes (tlskit, no tickets) for a profiler
+          --list                   print the figure names and units
+        """
+
+    struct UsageError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(arguments: [String]) throws {
+        var remaining = arguments[...]
+        func value(for flag: String) throws -> String {
+            guard let value = remaining.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
+            return value
+        }
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--seconds":
+                guard let seconds = Double(try value(for: argument)), seconds > 0, seconds.isFinite else {
+                    throw UsageError(description: "--seconds needs a positive number")
+                }
+                self.seconds = seconds
+            case "--only":
+                only = try value(for: argument).split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
+            case "--connections":
+                guard let count = Int(try value(for: argument)), count > 0 else {
+                    throw UsageError(description: "--connections needs a positive integer")
+                }
+                connections = count
+            case "--profile-iterations":
+                guard let count = Int(try value(for: argument)), count > 0 else {
+                    throw UsageError(description: "--profile-iterations needs a positive integer")
+                }
+                profileIterations = count
+            case "--list":
+                listOnly = true
+            case "--help", "-h":
+                throw UsageError(description: Self.usage)
+            default:
+                throw UsageError(description: "unknown argument \(argument)\n\(Self.usage)")
+            }
+        }
+    }
+
+    /// Whether the figure called `name` was asked for.
+    func selects(_ name: String) -> Bool {
+        only.isEmpty || only.contains { name.hasPrefix($0) }
+    }
+}

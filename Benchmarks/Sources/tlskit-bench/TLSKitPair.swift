@@ -1,0 +1,59 @@
+import TLSKit
+
+/// A TLSKit client and server in one thread, bytes handed between them in memory.
+struct TLSKitPair {
+    let client: ClientConnection
+    let server: ServerConnection
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// New connections on both sides and a complete handshake: ClientHello, the server's
+    /// flight, the client's Finished, and the tickets (if any) read by the client. Every call
+    /// is attributed to its side through `meter`; events are taken as an application would.
+    static func handshake<Meter: SideMeter>(
+        client clientConfiguration: ClientConfiguration, server serverConfiguration: ServerConfiguration,
+        meter: inout Meter
+    ) throws -> TLSKitPair {
+        let client = try meter.client {
+            try ClientConnection(configuration: clientConfiguration, serverName: PKI.serverName)
+        }
+        let server = try meter.server { try ServerConnection(configuration: serverConfiguration) }
+        var fromClient = meter.client { client.takeOutput() }
+        // Two round trips at most: hello → flight, Finished → tickets.
+        for _ in 0..<4 where !fromClient.isEmpty {
+            let fromServer = try meter.server {
+                try server.receive(fromClient)
+                while server.nextEvent() != nil {}
+                return server.takeOutput()
+            }
+            if fromServer.isEmpty { break }
+            fromClient = try meter.client {
+                try client.receive(fromServer)
+                while client.nextEvent() != nil {}
+                return client.takeOutput()
+            }
+        }
+        guard client.isHandshakeComplete, server.isHandshakeComplete else {
+            throw Failure(description: "the in-memory handshake did not complete")
+        }
+        return TLSKitPair(client: client, server: server)
+    }
+
+    static func handshake(client: ClientConfiguration, server: ServerConfiguration) throws -> TLSKitPair {
+        var meter = Unmetered()
+        return try handshake(client: client, server: server, meter: &meter)
+    }
+
+    /// The client writes `count` × `chunk`; the server receives and reads each one.
+    func transfer(_ chunk: [UInt8], count: Int) throws {
+        for _ in 0..<count {
+            try client.write(chunk)
+            try server.receive(client.takeOutput())
+            guard server.readApplicationData()?.count == chunk.count else {
+                throw Failure(description: "the server did not read back what the client wrote")
+            }
+        }
+    }
+}

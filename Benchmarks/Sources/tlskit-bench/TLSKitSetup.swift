@@ -1,0 +1,45 @@
+import Foundation
+import TLSKit
+
+/// TLSKit configurations for the common set-up: TLS 1.3, X25519 only, one suite, the client
+/// verifying the chain against the bench root and the name `localhost`.
+struct TLSKitSetup {
+    let pki: PKI
+    let certifiedKey: CertifiedKey
+
+    init(pki: PKI) throws {
+        self.pki = pki
+        certifiedKey = try CertifiedKey(chain: [pki.leaf], privateKey: SigningKey(pki.leafKey))
+    }
+
+    func serverConfiguration(suite: CipherSuite = .TLS_AES_128_GCM_SHA256, ticketCount: Int = 2) -> ServerConfiguration {
+        var configuration = ServerConfiguration(certificate: certifiedKey)
+        configuration.cipherSuites = [suite]
+        configuration.groups = [.x25519]
+        configuration.ticketCount = ticketCount
+        return configuration
+    }
+
+    /// - Parameter sessionStore: where received tickets go; nil keeps none.
+    func clientConfiguration(suite: CipherSuite = .TLS_AES_128_GCM_SHA256, sessionStore: ClientSessionStore?) -> ClientConfiguration {
+        var configuration = ClientConfiguration()
+        configuration.trustRoots = .certificates([pki.root])
+        configuration.certificateVerification = .fullVerification
+        configuration.cipherSuites = [suite]
+        configuration.groups = [.x25519]
+        configuration.keyShareGroups = [.x25519]
+        configuration.sessionStore = sessionStore
+        return configuration
+    }
+}
+
+/// A client session store that keeps every ticket it is given (in a real
+/// ``InMemoryClientSessionStore``) but never offers one, so that each connection made with it
+/// does a full handshake while still paying for receiving and storing tickets.
+final class StoreOnlySessionStore: ClientSessionStore {
+    private let inner = InMemoryClientSessionStore()
+
+    func store(_ session: ClientSession) { inner.store(session) }
+
+    func take(serverName: String, now: Date) -> ClientSession? { nil }
+}

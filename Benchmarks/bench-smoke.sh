@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the benchmarks in release and runs every figure briefly (--seconds 0.05), failing
+# if the bench fails or if any figure line is missing or malformed. CI runs this so the
+# bench never rots; the numbers it prints mean nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scratch=()
+if [ -n "${BENCH_SCRATCH_PATH:-}" ]; then scratch=(--scratch-path "$BENCH_SCRATCH_PATH"); fi
+
+swift build -c release --package-path Benchmarks "${scratch[@]}"
+bin="$(swift build -c release --package-path Benchmarks "${scratch[@]}" --show-bin-path)/tlskit-bench"
+
+# The figures the project promises (names and units), whatever the bench's own list says.
+expected="tlskit_full_hs_notickets hs/s
+tlskit_full_hs_x25519 hs/s
+tlskit_full_hs_x25519_server_side hs/s
+tlskit_full_hs_x25519_client_side hs/s
+tlskit_resumed_hs_psk_dhe hs/s
+tlskit_bulk_aes128gcm_16k MB/s
+tlskit_bulk_chacha20poly1305_16k MB/s
+tlskit_mem_server_rss_per_conn bytes
+tlskit_mem_server_heap_per_conn bytes
+tlskit_mem_pair_rss_per_conn bytes
+tlskit_mem_pair_heap_per_conn bytes
+tlskitnio_full_hs_x25519 hs/s
+niossl_full_hs_x25519 hs/s
+tlskitnio_bulk_aes128gcm_16k MB/s
+niossl_bulk_aes128gcm_16k MB/s
+limit_full_hs hs/s
+limit_bulk_aes128gcm_16k MB/s"
+
+output="$("$bin" --seconds 0.05)"
+echo "$output"
+
+status=0
+# Every line on stdout is a comment or `NAME VALUE UNIT`.
+while IFS= read -r line; do
+    case "$line" in
+        '#'*) continue ;;
+    esac
+    if ! [[ "$line" =~ ^[a-z0-9_]+\ -?[0-9]+(\.[0-9]+)?\ (hs/s|MB/s|bytes)$ ]]; then
+        echo "bench-smoke: malformed line: $line" >&2
+        status=1
+    fi
+done <<<"$output"
+
+# Every promised figure is there once, with its unit.
+while read -r name unit; do
+    count="$(grep -c "^$name [0-9.]* $unit\$" <<<"$output" || true)"
+    if [ "$count" != 1 ]; then
+        echo "bench-smoke: figure $name ($unit) printed $count times" >&2
+        status=1
+    fi
+done <<<"$expected"
+
+if [ "$status" = 0 ]; then
+    echo "bench-smoke: $(wc -l <<<"$expected") figures present"
+fi
+exit "$status"
