@@ -47,8 +47,17 @@ enum KeySchedule {
     static func expandLabel(
         suite: CipherSuite, secret: SymmetricKey, label: String, context: [UInt8], length: Int
     ) -> SymmetricKey {
-        let hash = suite.suiteHash
-        return hash.expand(pseudoRandomKey: secret, info: hkdfLabel(label, context: context, length: length), length: length)
+        expandLabel(KeyedSecret(secret, hash: suite.suiteHash), label: label, context: context, length: length)
+    }
+
+    /// HKDF-Expand-Label from a secret whose HMAC is already keyed.
+    static func expandLabel(_ secret: KeyedSecret, label: String, context: [UInt8], length: Int) -> SymmetricKey {
+        secret.expand(info: hkdfLabel(label, context: context, length: length), length: length)
+    }
+
+    /// Derive-Secret from a secret whose HMAC is already keyed.
+    static func deriveSecret(_ secret: KeyedSecret, suite: CipherSuite, label: String, transcriptHash: [UInt8]) -> SymmetricKey {
+        expandLabel(secret, label: label, context: transcriptHash, length: suite.hashLength)
     }
 
     private static func hkdfLabel(_ label: String, context: [UInt8], length: Int) -> [UInt8] {
@@ -115,8 +124,8 @@ enum KeySchedule {
 
     /// Derive-Secret(., "derived", "") then HKDF-Extract with `inputKeyMaterial`: the step
     /// from one stage's secret to the next.
-    static func nextStageSecret(suite: CipherSuite, from secret: SymmetricKey, inputKeyMaterial: SymmetricKey) -> SymmetricKey {
-        let salt = deriveSecretOverEmptyTranscript(suite: suite, secret: secret, label: "derived")
+    static func nextStageSecret(suite: CipherSuite, from secret: KeyedSecret, inputKeyMaterial: SymmetricKey) -> SymmetricKey {
+        let salt = deriveSecret(secret, suite: suite, label: "derived", transcriptHash: suite.suiteHash.emptyHash)
         return suite.suiteHash.extract(salt: salt, inputKeyMaterial: inputKeyMaterial)
     }
 }

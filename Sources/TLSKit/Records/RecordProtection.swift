@@ -43,10 +43,9 @@ struct RecordProtection: Sendable {
     ///     [sender]_write_key = HKDF-Expand-Label(Secret, "key", "", key_length)
     ///     [sender]_write_iv  = HKDF-Expand-Label(Secret, "iv", "", iv_length)
     static func trafficKeys(suite: CipherSuite, trafficSecret: SymmetricKey) -> (key: SymmetricKey, iv: [UInt8]) {
-        let key = KeySchedule.expandLabel(
-            suite: suite, secret: trafficSecret, label: "key", context: [], length: suite.keyLength)
-        let iv = KeySchedule.expandLabel(
-            suite: suite, secret: trafficSecret, label: "iv", context: [], length: RecordAEAD.nonceLength)
+        let keyed = KeyedSecret(trafficSecret, hash: suite.suiteHash)
+        let key = KeySchedule.expandLabel(keyed, label: "key", context: [], length: suite.keyLength)
+        let iv = KeySchedule.expandLabel(keyed, label: "iv", context: [], length: RecordAEAD.nonceLength)
         return (key, iv.withUnsafeBytes { Array($0) })
     }
 

@@ -1,0 +1,49 @@
+import Crypto
+
+/// A secret with its HMAC keyed once, for the several HKDF-Expand-Label derivations the key
+/// schedule makes from it.
+///
+/// Every derivation in TLS 1.3's key schedule is at most one hash long, so HKDF-Expand
+/// (RFC 5869 §2.3) is a single HMAC block: `T(1) = HMAC(PRK, info || 0x01)`. Keying an HMAC
+/// is the costly part of each derivation; keying once per secret and copying the keyed state
+/// for each label roughly halves the key schedule's cost. Longer outputs (exporters asked for
+/// more than one hash length) go through swift-crypto's HKDF.
+struct KeyedSecret: @unchecked Sendable {
+    // @unchecked: swift-crypto's HMAC is a value type with copy-on-write hash state, used here
+    // only through copies; it is not annotated Sendable.
+    let secret: SymmetricKey
+    private let mac: MAC
+
+    private enum MAC {
+        case sha256(HMAC<SHA256>)
+        case sha384(HMAC<SHA384>)
+    }
+
+    init(_ secret: SymmetricKey, hash: SuiteHash) {
+        self.secret = secret
+        switch hash {
+        case .sha256: mac = .sha256(HMAC<SHA256>(key: secret))
+        case .sha384: mac = .sha384(HMAC<SHA384>(key: secret))
+        }
+    }
+
+    private static let counter: [UInt8] = [1]
+
+    /// HKDF-Expand(secret, info, length).
+    func expand(info: [UInt8], length: Int) -> SymmetricKey {
+        switch mac {
+        case .sha256(var keyed) where length <= SHA256.byteCount:
+            keyed.update(data: info)
+            keyed.update(data: Self.counter)
+            return SymmetricKey(data: Array(keyed.finalize()).prefix(length))
+        case .sha384(var keyed) where length <= SHA384.byteCount:
+            keyed.update(data: info)
+            keyed.update(data: Self.counter)
+            return SymmetricKey(data: Array(keyed.finalize()).prefix(length))
+        case .sha256:
+            return SuiteHash.sha256.expand(pseudoRandomKey: secret, info: info, length: length)
+        case .sha384:
+            return SuiteHash.sha384.expand(pseudoRandomKey: secret, info: info, length: length)
+        }
+    }
+}
