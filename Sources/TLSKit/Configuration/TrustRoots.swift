@@ -11,6 +11,8 @@ public struct TrustRoots: Sendable {
     let certificates: [Certificate]
     /// The roots indexed for path building, made once rather than on every handshake.
     let store: CertificateStore
+    /// Chains that verified against these roots.
+    let verifiedChains = VerifiedChainCache()
 
     private init(roots: [Certificate]) {
         self.certificates = roots

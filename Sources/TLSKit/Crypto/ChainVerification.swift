@@ -21,6 +21,14 @@ enum ChainVerification {
     /// - any other policy failure (an expired root, a non-CA issuer, a name
     ///   constraint): `certificate_expired` or `bad_certificate`.
     static func verify(chainDER: [[UInt8]], roots: TrustRoots, serverName: String?, now: Date) throws -> [Certificate] {
+        let cacheKey = VerifiedChainCache.key(chainDER: chainDER, serverName: serverName)
+        if let chain = roots.verifiedChains.lookup(cacheKey, now: now) { return chain }
+        let chain = try verifyUncached(chainDER: chainDER, roots: roots, serverName: serverName, now: now)
+        roots.verifiedChains.insert(cacheKey, chain: chain, now: now)
+        return chain
+    }
+
+    private static func verifyUncached(chainDER: [[UInt8]], roots: TrustRoots, serverName: String?, now: Date) throws -> [Certificate] {
         let chain = try parse(chainDER: chainDER)
         guard let leaf = chain.first else { throw TLSError(.badCertificate("the peer sent no certificate")) }
         for certificate in chain {
