@@ -33,7 +33,7 @@ niossl_bulk_aes128gcm_16k MB/s
 limit_full_hs hs/s
 limit_bulk_aes128gcm_16k MB/s"
 
-output="$("$bin" --seconds 0.05)"
+output="$("$bin" --seconds 0.05 --connections 1000)"
 echo "$output"
 
 status=0
