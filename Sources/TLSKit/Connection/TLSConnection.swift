@@ -1,3 +1,5 @@
+import Foundation
+
 /// A TLS 1.3 connection without I/O: bytes in, bytes out.
 ///
 /// Feed what arrives from the network to ``receive(_:)``, send what ``takeOutput()``
@@ -78,13 +80,18 @@ public class TLSConnection {
         guard !closeNotifySent else { throw TLSError(.connectionClosed) }
         // Queued handshake messages (tickets) go first, on a record boundary of their own.
         try sendQueuedHandshakeMessages()
-        let bytes = Array(data)
+        if let done: Void = try data.withContiguousStorageIfAvailable({ try sealApplicationData($0) }) { return done }
+        try Array(data).withUnsafeBufferPointer { try sealApplicationData($0) }
+    }
+
+    /// Seals application data in full-size records, straight from the caller's buffer.
+    private func sealApplicationData(_ data: UnsafeBufferPointer<UInt8>) throws {
         var start = 0
         repeat {
-            let end = min(start + RecordFramer.maximumPlaintextLength, bytes.count)
-            try seal(.applicationData, bytes[start..<end])
+            let end = min(start + RecordFramer.maximumPlaintextLength, data.count)
+            try writeProtection!.seal(contentType: .applicationData, plaintext: UnsafeBufferPointer(rebasing: data[start..<end]), into: &outbound)
             start = end
-        } while start < bytes.count
+        } while start < data.count
     }
 
     /// Takes the application data received so far, or nil if there is none.
@@ -204,10 +211,10 @@ extension TLSConnection {
             try receiveHandshake(record.fragment)
         case .applicationData:
             guard readProtection != nil else { throw TLSError(.unexpectedMessage("protected record before keys")) }
-            let (type, content) = try readProtection!.open(record)
+            let (type, content) = try readProtection!.openContent(record)
             switch type {
-            case .handshake: try receiveHandshake(content)
-            case .alert: try receiveAlert(content)
+            case .handshake: try receiveHandshake(Array(content))
+            case .alert: try receiveAlert(Array(content))
             case .applicationData:
                 guard isHandshakeComplete else { throw TLSError(.unexpectedMessage("application data during the handshake")) }
                 guard !content.isEmpty else { return try countEmptyRecord() }

@@ -44,7 +44,7 @@ struct RecordDeframer {
         let record = TLSRecord(
             contentType: ContentType(rawValue: buffer[readIndex]),
             legacyVersion: UInt16(buffer[readIndex + 1]) << 8 | UInt16(buffer[readIndex + 2]),
-            fragment: Array(buffer[start..<start + length]))
+            body: buffer[start..<start + length])
         readIndex = start + length
         if readIndex == buffer.count {
             // Idle connections hold no record buffer.

@@ -70,7 +70,9 @@ struct RecordProtection: Sendable {
     /// 0x0303, length), which is also the additional data, then the AEAD output over
     /// TLSInnerPlaintext: content, the real content type, then `padding` zero bytes.
     /// Content plus padding may not exceed 2^14 bytes. On failure `output` is unchanged.
-    mutating func seal(contentType: ContentType, plaintext: ArraySlice<UInt8>, padding: Int = 0, into output: inout [UInt8]) throws {
+    mutating func seal<Plaintext: Collection>(
+        contentType: ContentType, plaintext: Plaintext, padding: Int = 0, into output: inout [UInt8]
+    ) throws where Plaintext.Element == UInt8 {
         let innerLength = plaintext.count + 1 + padding
         guard padding >= 0, innerLength <= RecordProtection.maximumInnerPlaintextLength else {
             throw TLSError(.internalFailure("record content and padding exceed 2^14 bytes"))
@@ -117,7 +119,14 @@ struct RecordProtection: Sendable {
     ///   TLSInnerPlaintext over 2^14 + 1 bytes; `badRecordMAC` when authentication fails;
     ///   `unexpectedMessage` when the plaintext is all zeros and so has no content type.
     mutating func open(_ record: TLSRecord) throws -> (contentType: ContentType, content: [UInt8]) {
-        let fragment = record.fragment
+        let (contentType, content) = try openContent(record)
+        return (contentType, Array(content))
+    }
+
+    /// ``open(_:)`` without the copy into an array: the content is a slice of the decrypted
+    /// plaintext, for the application data path.
+    mutating func openContent(_ record: TLSRecord) throws -> (contentType: ContentType, content: Data) {
+        let fragment = record.body
         guard fragment.count <= TLSRecord.maximumCiphertextLength else { throw TLSError(.recordOverflow) }
         guard fragment.count >= RecordAEAD.tagLength else { throw TLSError(.badRecordMAC) }
         try checkSequenceNumber()
@@ -147,6 +156,6 @@ struct RecordProtection: Sendable {
         guard let typeIndex = inner.lastIndex(where: { $0 != 0 }) else {
             throw TLSError(.unexpectedMessage("record with no content type"))
         }
-        return (ContentType(rawValue: inner[typeIndex]), [UInt8](inner[inner.startIndex..<typeIndex]))
+        return (ContentType(rawValue: inner[typeIndex]), inner[inner.startIndex..<typeIndex])
     }
 }

@@ -16,7 +16,24 @@
 struct TLSRecord: Hashable, Sendable {
     var contentType: ContentType
     var legacyVersion: UInt16
-    var fragment: [UInt8]
+    /// The fragment, as a slice of the received bytes (no copy).
+    var body: ArraySlice<UInt8>
+
+    init(contentType: ContentType, legacyVersion: UInt16, body: ArraySlice<UInt8>) {
+        self.contentType = contentType
+        self.legacyVersion = legacyVersion
+        self.body = body
+    }
+
+    init(contentType: ContentType, legacyVersion: UInt16, fragment: [UInt8]) {
+        self.init(contentType: contentType, legacyVersion: legacyVersion, body: fragment[...])
+    }
+
+    /// The fragment as an array of its own.
+    var fragment: [UInt8] {
+        get { Array(body) }
+        set { body = newValue[...] }
+    }
 
     /// type, legacy_record_version and length.
     static let headerLength = 5
