@@ -53,9 +53,11 @@ public class TLSConnection {
     /// (the alert is then waiting in ``takeOutput()``).
     public func receive<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
         try throwIfFailed()
+        // RFC 8446 §6.1: data after close_notify is ignored, whatever it is.
+        guard !closeNotifyReceived else { return }
         deframer.append(bytes)
         do {
-            while let record = try deframer.next() {
+            while !closeNotifyReceived, let record = try deframer.next() {
                 try process(record)
             }
         } catch let error as TLSError {

@@ -1,14 +1,16 @@
 /// Splits a received byte stream into records (RFC 8446 §5.1).
 ///
 /// Bytes are appended as they arrive in any split; ``next()`` returns each record once it
-/// is complete. Records are not interpreted here beyond their length: content type,
-/// version and zero-length rules belong to the caller.
+/// is complete. Records are not interpreted here beyond their content type (one of the
+/// four RFC 8446 defines) and length: version and zero-length rules belong to the caller.
 struct RecordDeframer {
     /// Received bytes; those before `readIndex` are consumed.
     private var buffer: [UInt8] = []
     private var readIndex = 0
 
     init() {}
+
+    private static let knownContentTypes: Set<UInt8> = [20, 21, 22, 23]
 
     /// Bytes received but not yet returned as a record.
     var bufferedByteCount: Int { buffer.count - readIndex }
@@ -36,6 +38,12 @@ struct RecordDeframer {
     mutating func next() throws -> TLSRecord? {
         let available = buffer.count - readIndex
         guard available >= TLSRecord.headerLength else { return nil }
+        // RFC 8446 §5: only four content types exist. Refusing any other as soon as its header
+        // arrives stops a peer that is not speaking TLS (an HTTP request reads as type 0x47 and
+        // a length of thousands) from holding the connection while we wait for a body.
+        guard Self.knownContentTypes.contains(buffer[readIndex]) else {
+            throw TLSError(.unexpectedMessage("record of content type \(buffer[readIndex])"))
+        }
         let length = Int(buffer[readIndex + 3]) << 8 | Int(buffer[readIndex + 4])
         guard length <= TLSRecord.maximumCiphertextLength else { throw TLSError(.recordOverflow) }
         guard available >= TLSRecord.headerLength + length else { return nil }

@@ -116,3 +116,14 @@ final class ConnectionLimitsTests: XCTestCase {
         XCTAssertEqual(pair.server.error?.alertReceived, .badCertificate)
     }
 }
+
+final class NonTLSPeerTests: XCTestCase {
+    func testHTTPRequestIsRefusedAsSoonAsItsFirstBytesArrive() throws {
+        let server = try ServerConnection(configuration: TestPKI.serverConfiguration(TestPKI.certifiedKey()))
+        // "GET / HTTP/1.1" announces an 8239-byte record: we must not wait for it.
+        XCTAssertThrowsError(try server.receive(Array("GET / HTTP/1.1\r\n".utf8))) { error in
+            XCTAssertEqual((error as? TLSError)?.alertSent, .unexpectedMessage)
+        }
+        XCTAssertEqual(server.takeOutput(), [21, 3, 3, 0, 2, 2, 10])
+    }
+}
