@@ -13,7 +13,18 @@ public struct RandomSource: Sendable {
     /// The operating system's cryptographically secure generator.
     public static let system = RandomSource { count in
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            // Eight bytes per call to the generator rather than one.
+            var offset = 0
+            while offset < count {
+                var word = generator.next()
+                let take = min(8, count - offset)
+                withUnsafeBytes(of: &word) { buffer.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: take) }
+                offset += take
+            }
+        }
+        return bytes
     }
 
     func bytes(_ count: Int) -> [UInt8] {
