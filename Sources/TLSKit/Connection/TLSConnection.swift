@@ -194,6 +194,14 @@ extension TLSConnection {
     private func process(_ record: TLSRecord) throws {
         // RFC 8446 §6.1: data after close_notify is ignored.
         if closeNotifyReceived { return }
+        if !isHandshakeComplete {
+            // Each record, header included, counts against ConnectionLimits.maximumBytesBeforeHandshake.
+            bytesBeforeHandshake += TLSRecord.headerLength + record.fragment.count
+            guard bytesBeforeHandshake <= limits.maximumBytesBeforeHandshake else {
+                throw TLSError(
+                    .limitExceeded("more than \(limits.maximumBytesBeforeHandshake) bytes before the handshake completed", alert: .unexpectedMessage))
+            }
+        }
         // RFC 8446 §5.1: a TLSPlaintext fragment is at most 2^14 bytes; only protected records
         // (opaque type application_data) may reach the deframer's 2^14 + 256 (§5.2).
         if record.contentType != .applicationData && record.fragment.count > TLSRecord.maximumPlaintextLength {

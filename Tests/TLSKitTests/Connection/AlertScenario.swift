@@ -1,0 +1,199 @@
+import XCTest
+
+@testable import TLSKit
+
+/// One row of the alert table set up: the connection the crafted input is for, the real
+/// peer it talks to when there is one (it must read the alert), and the input itself.
+/// Everything the connection sent before the input has been taken from its output.
+struct AlertScenario {
+    let connection: TLSConnection
+    var peer: TLSConnection?
+    let input: () throws -> Void
+}
+
+// MARK: Plaintext, before any keys
+
+extension AlertScenario {
+    /// A fresh server whose first input is `bytes`; there is no real peer.
+    static func server(receiving bytes: [UInt8], limits: (inout ConnectionLimits) -> Void = { _ in }) throws -> AlertScenario {
+        var configuration = BadInput.serverConfiguration()
+        limits(&configuration.limits)
+        let server = try ServerConnection(configuration: configuration)
+        return AlertScenario(connection: server, input: { try server.receive(bytes) })
+    }
+
+    /// A server receiving a real client's ClientHello, after `changing` it when given; the
+    /// client is the peer.
+    static func serverReceivingHello(
+        client adjustClient: (inout ClientConfiguration) -> Void = { _ in }, server adjustServer: (inout ServerConfiguration) -> Void = { _ in },
+        changing change: ((inout ClientHello) throws -> Void)? = nil
+    ) throws -> AlertScenario {
+        var clientConfiguration = BadInput.clientConfiguration()
+        adjustClient(&clientConfiguration)
+        var serverConfiguration = BadInput.serverConfiguration()
+        adjustServer(&serverConfiguration)
+        let client = try ClientConnection(configuration: clientConfiguration, serverName: "localhost")
+        let server = try ServerConnection(configuration: serverConfiguration)
+        var bytes = client.takeOutput()
+        if let change {
+            var hello = try BadInput.clientHello(fromOutput: bytes)
+            try change(&hello)
+            bytes = WireRecords.handshake(.clientHello(hello))
+        }
+        return AlertScenario(connection: server, peer: client, input: { try server.receive(bytes) })
+    }
+
+    /// A server receiving the ClientHello of a client resuming a session that server issued,
+    /// after `changing` the decoded ClientHello or its bytes; the client is the peer.
+    static func serverReceivingResumption(
+        changing change: ((inout ClientHello) throws -> Void)? = nil, bytes changeBytes: (inout [UInt8]) -> Void = { _ in }
+    ) throws -> AlertScenario {
+        var serverConfiguration = TestPKI.serverConfiguration(BadInput.certified)
+        serverConfiguration.ticketCount = 1
+        var clientConfiguration = BadInput.clientConfiguration()
+        clientConfiguration.sessionStore = nil
+        let first = try ConnectionPair(clientConfiguration: clientConfiguration, serverConfiguration: serverConfiguration)
+        try first.exchange()
+        var session: ClientSession?
+        while let event = first.client.nextEvent() {
+            if case .sessionTicketReceived(let received) = event { session = received }
+        }
+        let client = try ClientConnection(
+            configuration: clientConfiguration, serverName: "localhost", session: try XCTUnwrap(session, "the first handshake issued a ticket"))
+        let server = try ServerConnection(configuration: serverConfiguration)
+        var bytes = client.takeOutput()
+        if let change {
+            var hello = try BadInput.clientHello(fromOutput: bytes)
+            XCTAssertNotNil(hello.extensions.preSharedKey, "the resuming ClientHello offers a PSK")
+            try change(&hello)
+            bytes = WireRecords.handshake(.clientHello(hello))
+        }
+        changeBytes(&bytes)
+        return AlertScenario(connection: server, peer: client, input: { try server.receive(bytes) })
+    }
+
+    /// A client that has sent its ClientHello receiving `answer` to it from a hand-made server.
+    static func client(answer: (ClientHello) throws -> [UInt8]) throws -> AlertScenario {
+        let client = try BadInput.client()
+        let bytes = try answer(try BadInput.clientHello(from: client))
+        return AlertScenario(connection: client, input: { try client.receive(bytes) })
+    }
+
+    /// A valid ServerHello answering `hello` with an X25519 share, after `change`.
+    static func serverHello(answering hello: ClientHello, _ change: (inout ServerHello) -> Void = { _ in }) -> [UInt8] {
+        var serverHello = ServerHello(
+            random: Array(repeating: 0x42, count: 32), legacySessionIDEcho: hello.legacySessionID, cipherSuite: BadInput.suite,
+            extensions: ServerHelloExtensions(
+                supportedVersion: .tls13,
+                keyShare: KeyShareEntry(group: .x25519, keyExchange: try! EphemeralKey.generate(group: .x25519).publicKeyBytes)))
+        change(&serverHello)
+        return WireRecords.handshake(.serverHello(serverHello))
+    }
+
+    /// A HelloRetryRequest answering `hello`, asking for `group`.
+    static func helloRetryRequest(answering hello: ClientHello, group: NamedGroup?) -> [UInt8] {
+        WireRecords.handshake(
+            .serverHello(
+                ServerHello(
+                    random: ServerHello.helloRetryRequestRandom, legacySessionIDEcho: hello.legacySessionID, cipherSuite: BadInput.suite,
+                    extensions: ServerHelloExtensions(supportedVersion: .tls13, selectedGroup: group))))
+    }
+}
+
+// MARK: Under handshake keys
+
+extension AlertScenario {
+    /// A client receiving a real server's first flight; the server is the peer.
+    ///
+    /// `forging` rewrites the flight's protected handshake messages as a server holding the
+    /// keys could (see `rewriteProtectedHandshake`); `tampering` changes its bytes.
+    static func clientReceivingServerFlight(
+        certified: CertifiedKey = BadInput.certified, trusting root: CertifiedKey? = nil, serverName: String = "localhost",
+        limits: (inout ConnectionLimits) -> Void = { _ in }, tampering: (inout [UInt8]) -> Void = { _ in },
+        forging forge: ((inout [[UInt8]]) throws -> Void)? = nil
+    ) throws -> AlertScenario {
+        let secrets = KeyLogSecrets()
+        var clientConfiguration = BadInput.clientConfiguration()
+        clientConfiguration.trustRoots = .certificates([(root ?? certified).chain[0]])
+        limits(&clientConfiguration.limits)
+        var serverConfiguration = BadInput.serverConfiguration(keyLog: secrets)
+        serverConfiguration.certificates = [certified]
+        let pair = try ConnectionPair(clientConfiguration: clientConfiguration, serverConfiguration: serverConfiguration, serverName: serverName)
+        try pair.server.receive(pair.client.takeOutput())
+        var flight = pair.server.takeOutput()
+        if let forge {
+            flight = try rewriteProtectedHandshake(flight, secret: try secrets.key("SERVER_HANDSHAKE_TRAFFIC_SECRET"), forge)
+        }
+        tampering(&flight)
+        return AlertScenario(connection: pair.client, peer: pair.server, input: { [flight] in try pair.client.receive(flight) })
+    }
+
+    /// A server receiving a real client's second flight (Certificate when asked, Finished);
+    /// the client, done with its handshake, is the peer.
+    static func serverReceivingClientFlight(
+        client adjustClient: (inout ClientConfiguration) -> Void = { _ in }, server adjustServer: (inout ServerConfiguration) -> Void
+    ) throws -> AlertScenario {
+        var clientConfiguration = BadInput.clientConfiguration()
+        adjustClient(&clientConfiguration)
+        var serverConfiguration = BadInput.serverConfiguration()
+        adjustServer(&serverConfiguration)
+        let pair = try ConnectionPair(clientConfiguration: clientConfiguration, serverConfiguration: serverConfiguration)
+        try pair.server.receive(pair.client.takeOutput())
+        try pair.client.receive(pair.server.takeOutput())
+        let flight = pair.client.takeOutput()
+        return AlertScenario(connection: pair.server, peer: pair.client, input: { try pair.server.receive(flight) })
+    }
+}
+
+// MARK: Under application keys
+
+extension AlertScenario {
+    /// A server that completed its handshake receiving what `sending` returns: records the
+    /// real client makes, or records sealed with `cipher` as the client would seal its next
+    /// one (under CLIENT_TRAFFIC_SECRET_0, from sequence number 0). The client is the peer.
+    /// With `peerCloses`, the real client's close_notify has already arrived.
+    static func connectedServer(
+        limits: (inout ConnectionLimits) -> Void = { _ in }, peerCloses: Bool = false,
+        sending: (ClientConnection, inout TestCipher) throws -> [UInt8]
+    ) throws -> AlertScenario {
+        let secrets = KeyLogSecrets()
+        var serverConfiguration = BadInput.serverConfiguration(keyLog: secrets)
+        limits(&serverConfiguration.limits)
+        let pair = try ConnectionPair(clientConfiguration: BadInput.clientConfiguration(), serverConfiguration: serverConfiguration)
+        try pair.exchange()
+        XCTAssertTrue(pair.client.isHandshakeComplete && pair.server.isHandshakeComplete)
+        if peerCloses {
+            pair.client.close()
+            try pair.server.receive(pair.client.takeOutput())
+        }
+        var cipher = TestCipher(secret: try secrets.key("CLIENT_TRAFFIC_SECRET_0"))
+        let bytes = try sending(pair.client, &cipher)
+        return AlertScenario(connection: pair.server, peer: pair.client, input: { try pair.server.receive(bytes) })
+    }
+}
+
+// MARK: Fixtures
+
+extension AlertScenario {
+    /// `der`, a certificate with a P-256 key, with the key's named curve relabelled as P-192
+    /// (prime192v1, 1.2.840.10045.3.1.1): a certificate whose public key swift-certificates
+    /// does not support. Its signature no longer verifies, but parsing fails before that.
+    static func relabelledAsP192(_ der: [UInt8]) throws -> [UInt8] {
+        // OBJECT IDENTIFIER 1.2.840.10045.3.1.7 (prime256v1); prime192v1 differs in the last byte.
+        let prime256v1: [UInt8] = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07]
+        let starts = der.indices.dropLast(prime256v1.count - 1).filter { der[$0..<($0 + prime256v1.count)].elementsEqual(prime256v1) }
+        guard starts.count == 1, let start = starts.first else { throw FixtureError("expected one prime256v1 OID, found \(starts.count)") }
+        var patched = der
+        patched[start + prime256v1.count - 1] = 0x01
+        return patched
+    }
+}
+
+extension BadInput {
+    /// The ClientHello in a client's first output.
+    static func clientHello(fromOutput output: [UInt8]) throws -> ClientHello {
+        let message = try firstMessage(of: output)
+        guard case .clientHello(let hello) = message else { throw FixtureError("expected a ClientHello, got \(message.type)") }
+        return hello
+    }
+}
