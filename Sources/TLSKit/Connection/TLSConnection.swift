@@ -196,7 +196,7 @@ extension TLSConnection {
         if closeNotifyReceived { return }
         if !isHandshakeComplete {
             // Each record, header included, counts against ConnectionLimits.maximumBytesBeforeHandshake.
-            bytesBeforeHandshake += TLSRecord.headerLength + record.fragment.count
+            bytesBeforeHandshake += TLSRecord.headerLength + record.body.count
             guard bytesBeforeHandshake <= limits.maximumBytesBeforeHandshake else {
                 throw TLSError(
                     .limitExceeded("more than \(limits.maximumBytesBeforeHandshake) bytes before the handshake completed", alert: .unexpectedMessage))
@@ -204,7 +204,7 @@ extension TLSConnection {
         }
         // RFC 8446 §5.1: a TLSPlaintext fragment is at most 2^14 bytes; only protected records
         // (opaque type application_data) may reach the deframer's 2^14 + 256 (§5.2).
-        if record.contentType != .applicationData && record.fragment.count > TLSRecord.maximumPlaintextLength {
+        if record.contentType != .applicationData && record.body.count > TLSRecord.maximumPlaintextLength {
             throw TLSError(.recordOverflow)
         }
         switch record.contentType {
