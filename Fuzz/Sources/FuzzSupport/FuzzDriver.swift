@@ -13,7 +13,17 @@ private func LLVMFuzzerRunDriver(
 
 public enum FuzzDriver {
     /// Runs libFuzzer with `testOneInput` as `LLVMFuzzerTestOneInput`, then exits with its status.
-    public static func run(_ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> Never {
+    ///
+    /// `warmUp` inputs run first, outside libFuzzer's accounting: they make the process-wide
+    /// values that are built on first use (the system trust roots, the fixture certificates,
+    /// resumable sessions), so that libFuzzer's leak check, which starts whenever an input
+    /// allocates more than it frees, sees only what an input leaves behind.
+    public static func run(
+        _ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt, warmUp: [[UInt8]] = []
+    ) -> Never {
+        for input in warmUp {
+            _ = input.withUnsafeBufferPointer { testOneInput($0.baseAddress, $0.count) }
+        }
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
         exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
