@@ -62,14 +62,16 @@ fuzz() {
     local leaks=1
     replays_for_leaks "$target" && leaks=0
     echo "== $target: ${seconds}s" >&2
+    # Statuses are checked by hand: callers may run this where `set -e` does not apply.
     run_fuzzer "$binary" "$corpus" "${seeds[@]}" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$target")" \
-        -detect_leaks="$leaks" -print_final_stats=1 -artifact_prefix="$artifacts/"
+        -detect_leaks="$leaks" -print_final_stats=1 -artifact_prefix="$artifacts/" || return 1
     if [ "$leaks" = 0 ]; then
         echo "== $target: replaying the corpus with the leak check" >&2
         run_fuzzer "$binary" "$corpus" "${seeds[@]}" -runs=0 -timeout=10 -rss_limit_mb=2048 \
-            -max_len="$(max_len "$target")" -detect_leaks=1 -artifact_prefix="$artifacts/"
+            -max_len="$(max_len "$target")" -detect_leaks=1 -artifact_prefix="$artifacts/" || return 1
     fi
+    return 0
 }
 
 run_fuzzer() {
