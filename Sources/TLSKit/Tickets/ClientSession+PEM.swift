@@ -5,6 +5,10 @@ extension ClientSession {
     /// The PEM type of a serialized session.
     static let pemDiscriminator = "TLSKIT SESSION"
     static let currentVersion: UInt8 = 1
+    /// The latest `received_at` a session may carry: 9999-12-31T23:59:59.999Z. A `Date` holds
+    /// milliseconds exactly only up to about 2^51 of them, so a later time would not read
+    /// back as the value written; no real clock gets near it.
+    static let latestReceivedAt: UInt64 = 253_402_300_799_999
 
     /// The session as PEM text (`-----BEGIN TLSKIT SESSION-----`), like `PEM_write_bio_SSL_SESSION`.
     ///
@@ -18,7 +22,7 @@ extension ClientSession {
     ///         opaque ticket<1..2^16-1>;
     ///         uint32 lifetime;
     ///         uint32 age_add;
-    ///         uint64 received_at;                       // milliseconds since 1970
+    ///         uint64 received_at;                       // milliseconds since 1970, at most 9999-12-31
     ///         uint32 max_early_data_size;
     ///         Optional<opaque application_protocol<1..2^8-1>>; // uint8 present flag, then the vector
     ///     } ClientSessionEncoding;
@@ -87,9 +91,18 @@ extension ClientSession {
             ticket: try reader.readVector16(minimum: 1),
             lifetime: try reader.readUInt32(),
             ageAdd: try reader.readUInt32(),
-            receivedAt: Date(millisecondsSince1970: try reader.readUInt64()),
+            receivedAt: Date(millisecondsSince1970: try reader.readReceivedAt()),
             maxEarlyDataSize: try reader.readUInt32(),
             applicationProtocol: try reader.readOptionalString { try $0.readVector8(minimum: 1) }
         )
+    }
+}
+
+extension ByteReader {
+    /// Reads a session's `received_at`, which must be no later than ``ClientSession/latestReceivedAt``.
+    fileprivate mutating func readReceivedAt() throws -> UInt64 {
+        let milliseconds = try readUInt64()
+        guard milliseconds <= ClientSession.latestReceivedAt else { throw DecodeFailure.invalidValue }
+        return milliseconds
     }
 }
