@@ -92,6 +92,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     func certificate(forServerName name: String?) -> CertifiedKey {
+        if certificates.count == 1 { return certificates[0] }
         if let name, let match = certificates.first(where: { $0.matches(serverName: name) }) { return match }
         return certificates[0]
     }

@@ -162,8 +162,13 @@ extension ClientHandshake {
 /// Tells host names from address literals.
 enum ServerNameKind {
     static func isAddressLiteral(_ name: String) -> Bool {
-        if name.contains(":") { return true }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
+        let utf8 = name.utf8
+        // IPv6 literals contain colons, which host names never do.
+        if utf8.contains(UInt8(ascii: ":")) { return true }
+        let parts = utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                && Int(String(decoding: part, as: UTF8.self))! <= 255
+        }
     }
 }
