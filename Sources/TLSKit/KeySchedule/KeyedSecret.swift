@@ -33,12 +33,11 @@ struct KeyedSecret: @unchecked Sendable {
     func expand(info: [UInt8], length: Int) -> SymmetricKey {
         switch mac {
         case .sha256(var keyed) where length <= SHA256.byteCount:
-            keyed.update(data: info)
-            keyed.update(data: Self.counter)
+            // One update: swift-crypto's HMAC.update is generic and costs more per call than per byte.
+            keyed.update(data: info + Self.counter)
             return SymmetricKey(data: Array(keyed.finalize()).prefix(length))
         case .sha384(var keyed) where length <= SHA384.byteCount:
-            keyed.update(data: info)
-            keyed.update(data: Self.counter)
+            keyed.update(data: info + Self.counter)
             return SymmetricKey(data: Array(keyed.finalize()).prefix(length))
         case .sha256:
             return SuiteHash.sha256.expand(pseudoRandomKey: secret, info: info, length: length)
