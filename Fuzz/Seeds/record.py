@@ -8,9 +8,10 @@ writes seed inputs for the fuzz targets into Fuzz/Corpus/<target>/.
 the seeds hold real messages of each type: ClientHello, HelloRetryRequest, ServerHello,
 EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished,
 NewSessionTicket and KeyUpdate. Each seed is written in the input format of its target
-(see the doc comment of each target in Fuzz/Targets/). Seed files are named by their
-SHA-1, like libFuzzer's own corpus files; a run replaces the seeds of the last one (files
-with other names, such as regression inputs, stay).
+(see the doc comment of each target in Fuzz/Targets/). Seed files are named
+`recorded-<SHA-1>`; a run replaces the recorded seeds of the last one. Other files stay:
+inputs merged in from long fuzzing runs (named by libFuzzer, by their SHA-1) and
+regression inputs (`regression-*`).
 """
 import base64
 import hashlib
@@ -99,7 +100,7 @@ def session(server_args, client_args, client_input=b"", server_input=b"", pause=
 def write_seed(target, data):
     folder = os.path.join(CORPUS, target)
     os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, hashlib.sha1(data).hexdigest()), "wb") as f:
+    with open(os.path.join(folder, "recorded-" + hashlib.sha1(data).hexdigest()), "wb") as f:
         f.write(data)
 
 
@@ -165,7 +166,7 @@ def remove_old_seeds():
         return
     for target in os.listdir(CORPUS):
         for name in os.listdir(os.path.join(CORPUS, target)):
-            if re.fullmatch(r"[0-9a-f]{40}", name):
+            if name.startswith("recorded-"):
                 os.remove(os.path.join(CORPUS, target, name))
 
 
