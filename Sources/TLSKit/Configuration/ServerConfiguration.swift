@@ -104,6 +104,7 @@ public struct ServerConfiguration: Sendable {
         try Self.validate(ticketCount: ticketCount)
         guard ticketLifetime <= 604_800 else { throw TLSError.configuration("ticket lifetime \(ticketLifetime) s exceeds 7 days (RFC 8446 §4.6.1)") }
         guard maximumPSKIdentities >= 1 else { throw TLSError.configuration("maximumPSKIdentities must be at least 1") }
+        guard ticketAgeTolerance >= 0 else { throw TLSError.configuration("ticketAgeTolerance must be zero or more seconds") }
     }
 
     static func validate(ticketCount: Int) throws {

@@ -364,3 +364,27 @@ extension SessionResumptionTests {
         XCTAssertEqual(pair.client.receivedTicketCount, 6)
     }
 }
+
+extension SessionResumptionTests {
+    func testExtremeTicketTimesAndTolerancesNeverTrap() throws {
+        client.sessionStore = nil
+        let session = try XCTUnwrap(receivedSessions(try connect().client).first)
+        // A session received far in the future (its obfuscated age underflows) and a server
+        // whose tolerance is infinite: resumption is decided, nothing traps.
+        var lenient = server!
+        lenient.ticketAgeTolerance = .infinity
+        XCTAssertEqual(try connect(server: lenient, session: session).client.negotiatedParameters?.isResumed, true)
+        var strict = server!
+        strict.ticketAgeTolerance = 0
+        let future = ClientSession(
+            serverName: session.serverName, cipherSuite: session.cipherSuite, psk: session.psk, ticket: session.ticket,
+            lifetime: session.lifetime, ageAdd: session.ageAdd, receivedAt: Date().addingTimeInterval(100_000),
+            maxEarlyDataSize: 0, applicationProtocol: nil)
+        XCTAssertNoThrow(try connect(server: strict, session: future))
+        var invalid = server!
+        invalid.ticketAgeTolerance = -1
+        XCTAssertThrowsError(try ServerConnection(configuration: invalid)) { error in
+            XCTAssertEqual((error as? TLSError)?.code, .invalidConfiguration)
+        }
+    }
+}

@@ -71,8 +71,10 @@ extension ServerHandshake.ExpectClientHello {
     /// RFC 8446 §4.2.11.1: the client's age (obfuscated age minus age_add) should be close to the
     /// time since the ticket was issued, within ``ServerConfiguration/ticketAgeTolerance``.
     private func ageIsPlausible(_ obfuscatedAge: UInt32, state: ServerSessionState, now: Date) -> Bool {
-        let clientAge = Int64(obfuscatedAge &- state.ageAdd)
-        let serverAge = Int64(now.millisecondsSince1970) - Int64(state.createdAt)
-        return abs(clientAge - serverAge) <= Int64(configuration.ticketAgeTolerance * 1000)
+        // In floating point: ages, creation times and the tolerance come from tickets and
+        // configuration, and no value of theirs may trap here.
+        let clientAge = Double(obfuscatedAge &- state.ageAdd)
+        let serverAge = Double(now.millisecondsSince1970) - Double(state.createdAt)
+        return abs(clientAge - serverAge) <= configuration.ticketAgeTolerance * 1000
     }
 }
