@@ -187,8 +187,11 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func deliverData(context: ChannelHandlerContext) {
-        guard let plaintext = connection.readApplicationData() else { return }
-        context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: plaintext)))
+        let count = connection.readableApplicationDataCount
+        guard count > 0 else { return }
+        var buffer = context.channel.allocator.buffer(capacity: count)
+        connection.readApplicationData { buffer.writeBytes($0) }
+        context.fireChannelRead(wrapInboundOut(buffer))
     }
 
     // MARK: Outbound

@@ -20,7 +20,9 @@ public class TLSConnection {
     private var writeProtection: RecordProtection?
     private var outbound: [UInt8] = []
     private var pendingHandshake: [UInt8] = []
-    private var plaintext: [UInt8] = []
+    /// Decrypted application data not yet read, as slices of what the AEAD returned.
+    private var plaintext: [Data] = []
+    private var plaintextCount = 0
     private var events: [TLSEvent] = []
     private var output = HandshakeOutput()
     private let keyLog: KeyLogCallback?
@@ -98,9 +100,28 @@ public class TLSConnection {
 
     /// Takes the application data received so far, or nil if there is none.
     public func readApplicationData() -> [UInt8]? {
-        guard !plaintext.isEmpty else { return nil }
-        defer { plaintext = [] }
-        return plaintext
+        guard plaintextCount > 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(plaintextCount)
+        readApplicationData { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// The number of application data bytes received and not yet read.
+    public var readableApplicationDataCount: Int { plaintextCount }
+
+    /// Takes the application data received so far without copying it first: `body` is
+    /// called with each contiguous piece in order (one per record, usually) and must copy
+    /// what it keeps. Returns the number of bytes handed over, 0 when there were none.
+    @discardableResult
+    public func readApplicationData(_ body: (UnsafeRawBufferPointer) -> Void) -> Int {
+        let count = plaintextCount
+        // Idle connections hold no plaintext buffers.
+        let pieces = plaintext
+        plaintext = []
+        plaintextCount = 0
+        for piece in pieces { piece.withUnsafeBytes(body) }
+        return count
     }
 
     /// Takes the next event, or nil.
@@ -230,8 +251,9 @@ extension TLSConnection {
                 guard !content.isEmpty else { return try countEmptyRecord() }
                 emptyRecordsInARow = 0
                 keyUpdatesInARow = 0
-                plaintext.append(contentsOf: content)
-                guard plaintext.count <= limits.maximumBufferedPlaintext else {
+                plaintext.append(content)
+                plaintextCount += content.count
+                guard plaintextCount <= limits.maximumBufferedPlaintext else {
                     throw TLSError(.limitExceeded("more than \(limits.maximumBufferedPlaintext) bytes of unread application data", alert: .internalError))
                 }
             default: throw TLSError(.unexpectedMessage("inner content type \(type.rawValue)"))

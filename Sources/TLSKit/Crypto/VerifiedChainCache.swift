@@ -53,6 +53,6 @@ final class VerifiedChainCache: Sendable {
         let name = Array((serverName ?? "").utf8)
         withUnsafeBytes(of: UInt32(name.count).bigEndian) { hasher.update(bufferPointer: $0) }
         name.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return Array(hasher.finalize())
+        return Array(copying: hasher.finalize())
     }
 }

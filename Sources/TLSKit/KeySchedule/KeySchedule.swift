@@ -52,7 +52,10 @@ enum KeySchedule {
 
     /// HKDF-Expand-Label from a secret whose HMAC is already keyed.
     static func expandLabel(_ secret: KeyedSecret, label: String, context: [UInt8], length: Int) -> SymmetricKey {
-        secret.expand(info: hkdfLabel(label, context: context, length: length), length: length)
+        guard secret.expandsInOneBlock(length) else {
+            return secret.expand(info: hkdfLabel(label, context: context, length: length, counter: false), length: length)
+        }
+        return secret.firstBlock(infoAndCounter: hkdfLabel(label, context: context, length: length, counter: true), length: length)
     }
 
     /// Derive-Secret from a secret whose HMAC is already keyed.
@@ -60,15 +63,18 @@ enum KeySchedule {
         expandLabel(secret, label: label, context: transcriptHash, length: suite.hashLength)
     }
 
-    private static func hkdfLabel(_ label: String, context: [UInt8], length: Int) -> [UInt8] {
+    /// The encoded HkdfLabel, followed by HKDF-Expand's first counter byte 0x01 when `counter`
+    /// is set (the input of T(1), built in one buffer).
+    private static func hkdfLabel(_ label: String, context: [UInt8], length: Int, counter: Bool) -> [UInt8] {
         precondition(length >= 0 && length <= Int(UInt16.max), "HKDF-Expand-Label length out of range")
-        var writer = ByteWriter(capacity: 4 + labelPrefix.count + label.utf8.count + context.count)
+        var writer = ByteWriter(capacity: 5 + labelPrefix.count + label.utf8.count + context.count)
         writer.writeUInt16(UInt16(length))
         writer.writeBlock8 { label8 in
             label8.writeBytes(labelPrefix)
             label8.writeBytes(label.utf8)
         }
         writer.writeVector8(context)
+        if counter { writer.writeUInt8(1) }
         return writer.bytes
     }
 

@@ -27,22 +27,36 @@ struct KeyedSecret: @unchecked Sendable {
         }
     }
 
-    private static let counter: [UInt8] = [1]
+    /// Whether HKDF-Expand to `length` bytes is the single block T(1).
+    func expandsInOneBlock(_ length: Int) -> Bool {
+        switch mac {
+        case .sha256: return length <= SHA256.byteCount
+        case .sha384: return length <= SHA384.byteCount
+        }
+    }
+
+    /// T(1) = HMAC(secret, info || 0x01), truncated to `length` (at most one hash long):
+    /// HKDF-Expand when ``expandsInOneBlock(_:)``. `infoAndCounter` already ends with the 0x01,
+    /// so the HMAC takes one update.
+    func firstBlock(infoAndCounter: [UInt8], length: Int) -> SymmetricKey {
+        precondition(length > 0 && expandsInOneBlock(length), "HKDF-Expand output longer than one block")
+        // One update: swift-crypto's HMAC.update is generic and costs more per call than per byte.
+        switch mac {
+        case .sha256(var keyed):
+            keyed.update(data: infoAndCounter)
+            return keyed.finalize().withUnsafeBytes { SymmetricKey(data: UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
+        case .sha384(var keyed):
+            keyed.update(data: infoAndCounter)
+            return keyed.finalize().withUnsafeBytes { SymmetricKey(data: UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
+        }
+    }
 
     /// HKDF-Expand(secret, info, length).
     func expand(info: [UInt8], length: Int) -> SymmetricKey {
+        if expandsInOneBlock(length) { return firstBlock(infoAndCounter: info + [1], length: length) }
         switch mac {
-        case .sha256(var keyed) where length <= SHA256.byteCount:
-            // One update: swift-crypto's HMAC.update is generic and costs more per call than per byte.
-            keyed.update(data: info + Self.counter)
-            return SymmetricKey(data: Array(keyed.finalize()).prefix(length))
-        case .sha384(var keyed) where length <= SHA384.byteCount:
-            keyed.update(data: info + Self.counter)
-            return SymmetricKey(data: Array(keyed.finalize()).prefix(length))
-        case .sha256:
-            return SuiteHash.sha256.expand(pseudoRandomKey: secret, info: info, length: length)
-        case .sha384:
-            return SuiteHash.sha384.expand(pseudoRandomKey: secret, info: info, length: length)
+        case .sha256: return SuiteHash.sha256.expand(pseudoRandomKey: secret, info: info, length: length)
+        case .sha384: return SuiteHash.sha384.expand(pseudoRandomKey: secret, info: info, length: length)
         }
     }
 }

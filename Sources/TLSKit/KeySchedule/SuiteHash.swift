@@ -33,11 +33,11 @@ enum SuiteHash: Hashable, Sendable {
             case .sha256:
                 var hasher = SHA256()
                 hasher.update(bufferPointer: buffer)
-                return Array(hasher.finalize())
+                return Array(copying: hasher.finalize())
             case .sha384:
                 var hasher = SHA384()
                 hasher.update(bufferPointer: buffer)
-                return Array(hasher.finalize())
+                return Array(copying: hasher.finalize())
             }
         }
     }
@@ -71,8 +71,8 @@ enum SuiteHash: Hashable, Sendable {
     func authenticationCode(for data: [UInt8], key: SymmetricKey) -> [UInt8] {
         data.withUnsafeBytes { data in
             switch self {
-            case .sha256: return Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
-            case .sha384: return Array(HMAC<SHA384>.authenticationCode(for: data, using: key))
+            case .sha256: return Array(copying: HMAC<SHA256>.authenticationCode(for: data, using: key))
+            case .sha384: return Array(copying: HMAC<SHA384>.authenticationCode(for: data, using: key))
             }
         }
     }

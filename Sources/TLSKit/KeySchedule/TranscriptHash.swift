@@ -44,8 +44,8 @@ struct TranscriptHash {
     /// Transcript-Hash of everything added so far. The running state is left as it was.
     func digest() -> [UInt8] {
         switch state {
-        case .sha256(let hasher): return Array(hasher.finalize())
-        case .sha384(let hasher): return Array(hasher.finalize())
+        case .sha256(let hasher): return Array(copying: hasher.finalize())
+        case .sha384(let hasher): return Array(copying: hasher.finalize())
         }
     }
 

@@ -21,6 +21,12 @@ struct RecordDeframer {
     /// Adds received bytes.
     mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         guard !bytes.isEmpty else { return }
+        if buffer.isEmpty, let array = bytes as? [UInt8] {
+            // Nothing is waiting: the caller's array becomes the buffer without a copy, and
+            // records are slices of it.
+            buffer = array
+            return
+        }
         if readIndex > 0 {
             // Only a partial record can remain here; move it to the front so the buffer
             // does not grow with consumed bytes.

@@ -30,6 +30,22 @@ final class HandshakeTests: XCTestCase {
         XCTAssertEqual(pair.client.readApplicationData(), big, file: file, line: line)
     }
 
+    func testApplicationDataIsHandedOverOneRecordAtATime() throws {
+        let pair = try connect()
+        let data = (0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try pair.client.write(data)
+        try pair.exchange()
+        XCTAssertEqual(pair.server.readableApplicationDataCount, 40_000)
+        var pieces: [[UInt8]] = []
+        XCTAssertEqual(pair.server.readApplicationData { pieces.append(Array($0)) }, 40_000)
+        // Full-size records of 2^14 bytes, then the rest, each handed over as it was decrypted.
+        XCTAssertEqual(pieces.map(\.count), [16_384, 16_384, 7_232])
+        XCTAssertEqual(Array(pieces.joined()), data)
+        XCTAssertEqual(pair.server.readableApplicationDataCount, 0)
+        XCTAssertEqual(pair.server.readApplicationData { _ in XCTFail("nothing is left to read") }, 0)
+        XCTAssertNil(pair.server.readApplicationData())
+    }
+
     func testEverySuiteGroupAndSchemeCompletes() throws {
         let keys: [(SigningKey, SignatureScheme)] = [
             (TestPKI.p256, .ecdsa_secp256r1_sha256), (TestPKI.p384, .ecdsa_secp384r1_sha384),
