@@ -19,10 +19,16 @@ let package = Package(
     ],
     targets: [
         .target(name: "CMallocInfo"),
+        // The system's OpenSSL (libssl-dev), measured in the same run as a reference.
+        .target(
+            name: "COpenSSLReference",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
         .executableTarget(
             name: "tlskit-bench",
             dependencies: [
                 "CMallocInfo",
+                "COpenSSLReference",
                 .product(name: "TLSKit", package: "TLSKit"),
                 .product(name: "TLSKitNIO", package: "TLSKit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -48,6 +48,10 @@ extension Benchmark {
         Benchmark("niossl_full_hs_x25519", "hs/s") { try NIOFigures.fullHandshakes($0, .niossl($0.pki)) },
         Benchmark("tlskitnio_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .tlskit($0.tlskit)) },
         Benchmark("niossl_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .niossl($0.pki)) },
+        Benchmark("openssl_full_hs_notickets", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 0) },
+        Benchmark("openssl_full_hs_x25519", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 2) },
+        Benchmark("openssl_resumed_hs_psk_dhe", "hs/s", OpenSSLFigures.resumedHandshakes),
+        Benchmark("openssl_bulk_aes128gcm_16k", "MB/s", OpenSSLFigures.bulk),
         Benchmark("limit_full_hs", "hs/s", LimitFigures.fullHandshake),
         Benchmark("limit_bulk_aes128gcm_16k", "MB/s", LimitFigures.bulkAES128GCM),
     ]

@@ -1,6 +1,6 @@
 /// What the command line asked for.
 ///
-///     tlskit-bench [--seconds S] [--only LIST] [--connections N] [--profile-iterations N] [--list]
+///     tlskit-bench [--seconds S] [--only LIST] [--connections N] [--profile-iterations N] [--list] [--primitives]
 struct Options {
     /// Time budget of each figure, warm-up included.
     var seconds = 2.0
@@ -12,15 +12,18 @@ struct Options {
     var profileIterations: Int?
     /// Print the figure names and exit.
     var listOnly = false
+    /// Print what single swift-crypto calls cost (comments) and exit.
+    var primitivesOnly = false
 
     static let usage = """
         usage: tlskit-bench [--seconds S] [--only NAME[,NAME...]] [--connections N]
-                            [--profile-iterations N] [--list]
+                            [--profile-iterations N] [--list] [--primitives]
           --seconds S              time budget of each figure (default 2)
           --only LIST              comma-separated figure names or name prefixes
           --connections N          idle connections held by the memory figures (default 10000)
           --profile-iterations N   run exactly N full handshakes (tlskit, no tickets) for a profiler
           --list                   print the figure names and units
+          --primitives             print what single swift-crypto calls cost, as comments
         """
 
     struct UsageError: Error, CustomStringConvertible {
@@ -54,6 +57,8 @@ struct Options {
                 profileIterations = count
             case "--list":
                 listOnly = true
+            case "--primitives":
+                primitivesOnly = true
             case "--help", "-h":
                 throw UsageError(description: Self.usage)
             default:

@@ -18,6 +18,12 @@ if options.listOnly {
     exit(0)
 }
 
+if options.primitivesOnly {
+    // --seconds scales the number of calls (2 s, the default, is the full count).
+    PrimitiveCosts.run(scale: options.seconds / 2)
+    exit(0)
+}
+
 let context: BenchContext
 do {
     let pki = try PKI()
@@ -45,7 +51,8 @@ if selected.isEmpty {
 }
 Report.comment(
     "tlskit-bench: TLS 1.3, x25519, TLS_AES_128_GCM_SHA256 (unless named), ECDSA P-256 leaf and root; "
-        + "\(options.seconds) s per figure, median of \(Budget.rounds) rounds; \(options.connections) connections for memory")
+        + "\(options.seconds) s per figure, median of \(Budget.rounds) rounds; \(options.connections) connections for memory; "
+        + "reference \(OpenSSLFigures.version)")
 var failed = false
 for benchmark in selected {
     do {

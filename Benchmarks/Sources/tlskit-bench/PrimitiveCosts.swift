@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+
+/// `--primitives`: what single swift-crypto calls cost here, in nanoseconds per call, as
+/// comment lines. These explain the figures (how much of a handshake is HMAC set-up, what
+/// one small AEAD record costs); they are not figures themselves.
+enum PrimitiveCosts {
+    private static func measure(_ name: String, calls: Int, _ body: () -> Int) -> Int {
+        var sink = 0
+        for _ in 0..<max(calls / 100, 10) { sink &+= body() }
+        let start = Monotonic.now()
+        for _ in 0..<calls { sink &+= body() }
+        let nanoseconds = Double(Monotonic.now() - start) / Double(calls)
+        Report.comment("primitive \(name) \(String(format: "%.0f", nanoseconds)) ns")
+        return sink
+    }
+
+    static func run(scale: Double) {
+        let calls = { (count: Int) in max(Int(Double(count) * scale), 100) }
+        let key = SymmetricKey(data: [UInt8](repeating: 7, count: 32))
+        let info = [UInt8](repeating: 3, count: 50)
+        let keyed = HMAC<SHA256>(key: key)
+        var sink = 0
+        sink &+= measure("hmac_sha256_init", calls: calls(200_000)) {
+            withExtendedLifetime(HMAC<SHA256>(key: key)) { 1 }
+        }
+        sink &+= measure("hmac_sha256_copy_update_finalize", calls: calls(200_000)) {
+            var mac = keyed
+            mac.update(data: info)
+            return mac.finalize().withUnsafeBytes { Int($0[0]) }
+        }
+        sink &+= measure("hkdf_sha256_extract", calls: calls(200_000)) {
+            HKDF<SHA256>.extract(inputKeyMaterial: key, salt: info).withUnsafeBytes { Int($0[0]) }
+        }
+        sink &+= measure("sha256_two_blocks", calls: calls(200_000)) {
+            var hash = SHA256()
+            info.withUnsafeBytes { hash.update(bufferPointer: $0) }
+            info.withUnsafeBytes { hash.update(bufferPointer: $0) }
+            return hash.finalize().withUnsafeBytes { Int($0[0]) }
+        }
+        sink &+= measure("array_from_hmac_iterator", calls: calls(200_000)) { Array(keyed.finalize()).count }
+        let aesKey = SymmetricKey(size: .bits128)
+        let nonce = try! AES.GCM.Nonce(data: [UInt8](repeating: 1, count: 12))
+        let record = [UInt8](repeating: 9, count: 200)
+        sink &+= measure("aes128gcm_seal_200_bytes", calls: calls(200_000)) {
+            (try? AES.GCM.seal(record, using: aesKey, nonce: nonce, authenticating: info))?.tag.count ?? 0
+        }
+        let signingKey = P256.Signing.PrivateKey()
+        let signature = try! signingKey.signature(for: info)
+        sink &+= measure("p256_sign", calls: calls(5_000)) { (try? signingKey.signature(for: info))?.rawRepresentation.count ?? 0 }
+        sink &+= measure("p256_verify", calls: calls(5_000)) { signingKey.publicKey.isValidSignature(signature, for: info) ? 1 : 0 }
+        sink &+= measure("x25519_keygen", calls: calls(20_000)) { Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation.count }
+        let ours = Curve25519.KeyAgreement.PrivateKey()
+        let theirs = Curve25519.KeyAgreement.PrivateKey().publicKey
+        sink &+= measure("x25519_agreement", calls: calls(20_000)) {
+            (try? ours.sharedSecretFromKeyAgreement(with: theirs))?.withUnsafeBytes { Int($0[0]) } ?? 0
+        }
+        Report.comment("primitive checksum \(sink)")
+    }
+}
