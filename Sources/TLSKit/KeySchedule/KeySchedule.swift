@@ -96,7 +96,12 @@ enum KeySchedule {
     ///
     /// Compare received values in constant time.
     static func finishedVerifyData(suite: CipherSuite, baseKey: SymmetricKey, transcriptHash: [UInt8]) -> [UInt8] {
-        let finishedKey = expandLabel(suite: suite, secret: baseKey, label: "finished", context: [], length: suite.hashLength)
+        finishedVerifyData(suite: suite, baseKey: KeyedSecret(baseKey, hash: suite.suiteHash), transcriptHash: transcriptHash)
+    }
+
+    /// The same from a base key whose HMAC is already keyed.
+    static func finishedVerifyData(suite: CipherSuite, baseKey: KeyedSecret, transcriptHash: [UInt8]) -> [UInt8] {
+        let finishedKey = expandLabel(baseKey, label: "finished", context: [], length: suite.hashLength)
         return suite.suiteHash.authenticationCode(for: transcriptHash, key: finishedKey)
     }
 

@@ -27,6 +27,12 @@ struct RecordProtection: Sendable {
     static let maximumInnerPlaintextLength = TLSRecord.maximumPlaintextLength + 1
 
     init(suite: CipherSuite, trafficSecret: SymmetricKey) {
+        self.init(suite: suite, trafficSecret: KeyedSecret(trafficSecret, hash: suite.suiteHash))
+    }
+
+    /// Protection under a traffic secret whose HMAC is already keyed (the handshake secrets
+    /// share theirs with the Finished key).
+    init(suite: CipherSuite, trafficSecret: KeyedSecret) {
         let keys = RecordProtection.trafficKeys(suite: suite, trafficSecret: trafficSecret)
         aead = RecordAEAD(suite: suite, key: keys.key)
         iv = keys.iv.withUnsafeBytes { bytes in
@@ -43,7 +49,10 @@ struct RecordProtection: Sendable {
     ///     [sender]_write_key = HKDF-Expand-Label(Secret, "key", "", key_length)
     ///     [sender]_write_iv  = HKDF-Expand-Label(Secret, "iv", "", iv_length)
     static func trafficKeys(suite: CipherSuite, trafficSecret: SymmetricKey) -> (key: SymmetricKey, iv: [UInt8]) {
-        let keyed = KeyedSecret(trafficSecret, hash: suite.suiteHash)
+        trafficKeys(suite: suite, trafficSecret: KeyedSecret(trafficSecret, hash: suite.suiteHash))
+    }
+
+    static func trafficKeys(suite: CipherSuite, trafficSecret keyed: KeyedSecret) -> (key: SymmetricKey, iv: [UInt8]) {
         let key = KeySchedule.expandLabel(keyed, label: "key", context: [], length: suite.keyLength)
         let iv = KeySchedule.expandLabel(keyed, label: "iv", context: [], length: RecordAEAD.nonceLength)
         return (key, iv.withUnsafeBytes { Array($0) })

@@ -11,8 +11,8 @@ extension ClientHandshake {
         let clientRandom: [UInt8]
         let offeredProtocols: [[UInt8]]
         let handshake: KeySchedule.Handshake
-        let clientHandshakeSecret: SymmetricKey
-        let serverHandshakeSecret: SymmetricKey
+        let clientHandshakeSecret: KeyedSecret
+        let serverHandshakeSecret: KeyedSecret
         /// The server's CertificateRequest, if it asked for our certificate.
         var certificateRequest: CertificateRequest?
         var parameters: NegotiatedParameters

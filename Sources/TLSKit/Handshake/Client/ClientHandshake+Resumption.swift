@@ -5,6 +5,14 @@ extension ClientHandshake {
     /// The client's offer to resume one stored session (RFC 8446 §4.2.11).
     struct ResumptionOffer {
         let session: ClientSession
+        /// The Early Secret of the session's PSK, made once for the binders (two after a
+        /// HelloRetryRequest) and the handshake.
+        private let early: KeySchedule.Early
+
+        init(session: ClientSession) {
+            self.session = session
+            early = KeySchedule.Early(suite: session.cipherSuite, psk: SymmetricKey(data: session.psk))
+        }
 
         /// The session to offer to `serverName`, if there is a usable one: the explicit session,
         /// else one taken from the configuration's store.
@@ -21,7 +29,7 @@ extension ClientHandshake {
 
         /// The early secret for the suite the server chose (same hash as the session's).
         func earlySecret(suite: CipherSuite) -> KeySchedule.Early {
-            KeySchedule.Early(suite: suite, psk: SymmetricKey(data: session.psk))
+            early.forSuite(suite)
         }
 
         /// Adds `pre_shared_key` to `hello` with its binder, computed over `prefix` (the

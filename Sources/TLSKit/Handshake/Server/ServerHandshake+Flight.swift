@@ -9,7 +9,7 @@ extension ServerHandshake {
         let suite: CipherSuite
         var transcript: TranscriptHash
         /// The base key for the client's Finished.
-        let clientHandshakeSecret: SymmetricKey
+        let clientHandshakeSecret: KeyedSecret
         let master: KeySchedule.Master
         let traffic: ApplicationTraffic
         var parameters: NegotiatedParameters

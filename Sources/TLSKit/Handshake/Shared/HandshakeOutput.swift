@@ -11,8 +11,8 @@ struct HandshakeOutput {
         case send([UInt8])
         /// A compatibility change_cipher_spec record (RFC 8446 Appendix D.4).
         case sendChangeCipherSpec
-        case installWriteKeys(suite: CipherSuite, secret: SymmetricKey)
-        case installReadKeys(suite: CipherSuite, secret: SymmetricKey)
+        case installWriteKeys(suite: CipherSuite, secret: KeyedSecret)
+        case installReadKeys(suite: CipherSuite, secret: KeyedSecret)
         case event(TLSEvent)
         case keyLog(label: String, clientRandom: [UInt8], secret: SymmetricKey)
     }
@@ -22,8 +22,10 @@ struct HandshakeOutput {
     mutating func send(_ message: HandshakeMessage) { actions.append(.send(message.encoded())) }
     mutating func sendEncoded(_ bytes: [UInt8]) { actions.append(.send(bytes)) }
     mutating func sendChangeCipherSpec() { actions.append(.sendChangeCipherSpec) }
-    mutating func installWriteKeys(_ suite: CipherSuite, _ secret: SymmetricKey) { actions.append(.installWriteKeys(suite: suite, secret: secret)) }
-    mutating func installReadKeys(_ suite: CipherSuite, _ secret: SymmetricKey) { actions.append(.installReadKeys(suite: suite, secret: secret)) }
+    mutating func installWriteKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { actions.append(.installWriteKeys(suite: suite, secret: secret)) }
+    mutating func installReadKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { actions.append(.installReadKeys(suite: suite, secret: secret)) }
+    mutating func installWriteKeys(_ suite: CipherSuite, _ secret: SymmetricKey) { installWriteKeys(suite, KeyedSecret(secret, hash: suite.suiteHash)) }
+    mutating func installReadKeys(_ suite: CipherSuite, _ secret: SymmetricKey) { installReadKeys(suite, KeyedSecret(secret, hash: suite.suiteHash)) }
     mutating func raise(_ event: TLSEvent) { actions.append(.event(event)) }
     mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
         actions.append(.keyLog(label: label, clientRandom: clientRandom, secret: secret))

@@ -1,15 +1,18 @@
 import Crypto
 
 /// The two handshake traffic secrets (RFC 8446 §7.1), derived and key-logged the same way by both roles.
+///
+/// Each is keyed once: its record key and IV and its Finished key all derive from it.
 struct HandshakeTrafficSecrets {
-    let client: SymmetricKey
-    let server: SymmetricKey
+    let client: KeyedSecret
+    let server: KeyedSecret
 
     init(_ handshake: KeySchedule.Handshake, transcriptHash: [UInt8], clientRandom: [UInt8], output: inout HandshakeOutput) {
-        client = handshake.clientTrafficSecret(transcriptHash: transcriptHash)
-        server = handshake.serverTrafficSecret(transcriptHash: transcriptHash)
-        output.logSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientRandom: clientRandom, client)
-        output.logSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", clientRandom: clientRandom, server)
+        let hash = handshake.suite.suiteHash
+        client = KeyedSecret(handshake.clientTrafficSecret(transcriptHash: transcriptHash), hash: hash)
+        server = KeyedSecret(handshake.serverTrafficSecret(transcriptHash: transcriptHash), hash: hash)
+        output.logSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientRandom: clientRandom, client.secret)
+        output.logSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", clientRandom: clientRandom, server.secret)
     }
 }
 
