@@ -53,6 +53,7 @@ extension Benchmark {
         Benchmark("openssl_resumed_hs_psk_dhe", "hs/s", OpenSSLFigures.resumedHandshakes),
         Benchmark("openssl_bulk_aes128gcm_16k", "MB/s", OpenSSLFigures.bulk),
         Benchmark("limit_full_hs", "hs/s", LimitFigures.fullHandshake),
+        Benchmark("limit_resumed_hs", "hs/s", LimitFigures.resumedHandshake),
         Benchmark("limit_bulk_aes128gcm_16k", "MB/s", LimitFigures.bulkAES128GCM),
     ]
 }

@@ -30,6 +30,20 @@ enum LimitFigures {
         }
     }
 
+    /// Pairs per second of the public-key work a psk_dhe_ke resumption needs: an X25519 key
+    /// pair and agreement on each side, nothing else.
+    static func resumedHandshake(_ context: BenchContext) throws -> Double {
+        try context.budget.medianRate { nanoseconds in
+            try Budget.iterationsPerSecond(for: nanoseconds) {
+                let clientShare = Curve25519.KeyAgreement.PrivateKey()
+                let serverShare = Curve25519.KeyAgreement.PrivateKey()
+                let serverSecret = try serverShare.sharedSecretFromKeyAgreement(with: clientShare.publicKey)
+                let clientSecret = try clientShare.sharedSecretFromKeyAgreement(with: serverShare.publicKey)
+                guard serverSecret == clientSecret else { throw TLSKitPair.Failure(description: "X25519 agreement failed") }
+            }
+        }
+    }
+
     /// MB/s of one-shot AES-128-GCM seal and open of 16 KiB records (a fresh nonce each).
     static func bulkAES128GCM(_ context: BenchContext) throws -> Double {
         let key = SymmetricKey(size: .bits128)
