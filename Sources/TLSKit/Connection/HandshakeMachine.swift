@@ -10,6 +10,18 @@ enum HandshakeMachine {
         }
     }
 
+    /// Handles `message` in place: the next state replaces this one, which stays as it was
+    /// if handling throws. The state is moved out, not copied, while the message is handled.
+    mutating func step(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws {
+        let current = consume self
+        do {
+            self = try current.handle(message, raw: raw, output: &output)
+        } catch {
+            self = current
+            throw error
+        }
+    }
+
     var isConnected: Bool {
         switch self {
         case .client(let state): return state.isConnected

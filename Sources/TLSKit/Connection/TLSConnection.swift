@@ -299,7 +299,7 @@ extension TLSConnection {
                     throw TLSError(.limitExceeded("more than \(limits.maximumKeyUpdatesInARow) KeyUpdates without data", alert: .unexpectedMessage))
                 }
             }
-            machine = try machine.handle(message, raw: raw, output: &output)
+            try machine.step(message, raw: raw, output: &output)
             let changedReadKeys = output.actions.contains {
                 if case .installReadKeys = $0 { return true }
                 return false

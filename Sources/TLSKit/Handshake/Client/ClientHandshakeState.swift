@@ -18,26 +18,32 @@ enum ClientHandshakeState {
 
     /// Consumes one handshake message and returns the next state.
     func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
-        switch (self, message) {
-        case (.expectServerHello(let state), .serverHello(let hello)):
-            return try state.handle(hello, raw: raw, output: &output)
-        case (.expectEncryptedExtensions(let state), .encryptedExtensions(let extensions)):
-            return try state.handle(extensions, raw: raw, output: &output)
-        case (.expectCertificateOrRequest(let state), .certificateRequest(let request)):
-            return try state.handle(request, raw: raw, output: &output)
-        case (.expectCertificateOrRequest(let state), .certificate(let certificate)):
-            return try ClientHandshake.ExpectCertificate(flight: state.flight).handle(certificate, raw: raw, output: &output)
-        case (.expectCertificate(let state), .certificate(let certificate)):
-            return try state.handle(certificate, raw: raw, output: &output)
-        case (.expectCertificateVerify(let state), .certificateVerify(let verify)):
-            return try state.handle(verify, raw: raw, output: &output)
-        case (.expectFinished(let state), .finished(let finished)):
-            return try state.handle(finished, raw: raw, output: &output)
-        case (.connected(let state), _):
+        // One switch on the state, then one on the message: matching a tuple of the two would
+        // copy both (every reference they hold retained and released once more per message).
+        switch self {
+        case .expectServerHello(let state):
+            if case .serverHello(let hello) = message { return try state.handle(hello, raw: raw, output: &output) }
+        case .expectEncryptedExtensions(let state):
+            if case .encryptedExtensions(let extensions) = message { return try state.handle(extensions, raw: raw, output: &output) }
+        case .expectCertificateOrRequest(let state):
+            switch message {
+            case .certificateRequest(let request):
+                return try state.handle(request, raw: raw, output: &output)
+            case .certificate(let certificate):
+                return try ClientHandshake.ExpectCertificate(flight: state.flight).handle(certificate, raw: raw, output: &output)
+            default:
+                break
+            }
+        case .expectCertificate(let state):
+            if case .certificate(let certificate) = message { return try state.handle(certificate, raw: raw, output: &output) }
+        case .expectCertificateVerify(let state):
+            if case .certificateVerify(let verify) = message { return try state.handle(verify, raw: raw, output: &output) }
+        case .expectFinished(let state):
+            if case .finished(let finished) = message { return try state.handle(finished, raw: raw, output: &output) }
+        case .connected(let state):
             return .connected(try state.handle(message, raw: raw, output: &output))
-        default:
-            throw TLSError(.unexpectedMessage("\(message.type) while \(name)"))
         }
+        throw TLSError(.unexpectedMessage("\(message.type) while \(name)"))
     }
 
     var isConnected: Bool {

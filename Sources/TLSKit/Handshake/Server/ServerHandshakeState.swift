@@ -12,20 +12,21 @@ enum ServerHandshakeState {
 
     /// Consumes one handshake message and returns the next state.
     func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
-        switch (self, message) {
-        case (.expectClientHello(let state), .clientHello(let hello)):
-            return try state.handle(hello, raw: raw, output: &output)
-        case (.expectCertificate(let state), .certificate(let certificate)):
-            return try state.handle(certificate, raw: raw, output: &output)
-        case (.expectCertificateVerify(let state), .certificateVerify(let verify)):
-            return try state.handle(verify, raw: raw, output: &output)
-        case (.expectFinished(let state), .finished(let finished)):
-            return try state.handle(finished, raw: raw, output: &output)
-        case (.connected(let state), _):
+        // One switch on the state, then one on the message: matching a tuple of the two would
+        // copy both.
+        switch self {
+        case .expectClientHello(let state):
+            if case .clientHello(let hello) = message { return try state.handle(hello, raw: raw, output: &output) }
+        case .expectCertificate(let state):
+            if case .certificate(let certificate) = message { return try state.handle(certificate, raw: raw, output: &output) }
+        case .expectCertificateVerify(let state):
+            if case .certificateVerify(let verify) = message { return try state.handle(verify, raw: raw, output: &output) }
+        case .expectFinished(let state):
+            if case .finished(let finished) = message { return try state.handle(finished, raw: raw, output: &output) }
+        case .connected(let state):
             return .connected(try state.handle(message, raw: raw, output: &output))
-        default:
-            throw TLSError(.unexpectedMessage("\(message.type) while \(name)"))
         }
+        throw TLSError(.unexpectedMessage("\(message.type) while \(name)"))
     }
 
     var isConnected: Bool {
