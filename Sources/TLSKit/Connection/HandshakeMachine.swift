@@ -3,22 +3,20 @@ enum HandshakeMachine {
     case client(ClientHandshakeState)
     case server(ServerHandshakeState)
 
-    func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> HandshakeMachine {
-        switch self {
-        case .client(let state): return .client(try state.handle(message, raw: raw, output: &output))
-        case .server(let state): return .server(try state.handle(message, raw: raw, output: &output))
-        }
-    }
-
     /// Handles `message` in place: the next state replaces this one, which stays as it was
     /// if handling throws. The state is moved out, not copied, while the message is handled.
     mutating func step(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws {
-        let current = consume self
-        do {
-            self = try current.handle(message, raw: raw, output: &output)
-        } catch {
-            self = current
-            throw error
+        switch consume self {
+        case .client(let state):
+            do { self = .client(try state.handle(message, raw: raw, output: &output)) } catch {
+                self = .client(state)
+                throw error
+            }
+        case .server(let state):
+            do { self = .server(try state.handle(message, raw: raw, output: &output)) } catch {
+                self = .server(state)
+                throw error
+            }
         }
     }
 

@@ -41,7 +41,12 @@ public final class ServerConnection: TLSConnection {
         try step { machine, _ in
             try machine.server!.withConnected("requestSessionTicket") { $0.requestedTickets += 1 }
         }
+        hasRequestedTickets = true
     }
+
+    /// Whether tickets were requested since the last ones went out: checked on every write,
+    /// so it is kept here rather than read out of the handshake state (which would copy it).
+    private var hasRequestedTickets = false
 
     /// Asks the client for a certificate now that the handshake is done
     /// (`SSL_verify_client_post_handshake`, RFC 8446 §4.6.2). The CertificateRequest is in
@@ -68,7 +73,8 @@ public final class ServerConnection: TLSConnection {
     }
 
     override func sendQueuedHandshakeMessages() throws {
-        guard case .server(.connected(let connected)) = machine, connected.requestedTickets > 0 else { return }
+        guard hasRequestedTickets else { return }
+        hasRequestedTickets = false
         try step { machine, output in
             try machine.server!.withConnected("sending tickets") { $0.sendRequestedTickets(output: &output) }
         }
