@@ -28,11 +28,6 @@ enum HandshakeMachine {
     }
 
     /// Whether this is a server that has not yet received a ClientHello.
-    var awaitsFirstClientHello: Bool {
-        if case .server(.expectClientHello(let state)) = self { return state.retry == nil }
-        return false
-    }
-
     /// The established connection's traffic secrets, nil during the handshake.
     var traffic: ApplicationTraffic? {
         switch self {

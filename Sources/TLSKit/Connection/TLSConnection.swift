@@ -32,6 +32,10 @@ public class TLSConnection {
     private var emptyRecordsInARow = 0
     private var keyUpdatesInARow = 0
     private var bytesBeforeHandshake = 0
+    /// A server that has not yet taken a whole handshake message is waiting for its first
+    /// ClientHello (kept here: asking the state machine would copy its state).
+    private let isServer: Bool
+    private var receivedHandshakeMessage = false
     /// Role-specific reactions to events (new-session handlers, session stores).
     var eventObserver: ((TLSEvent) -> Void)?
     /// Called once if the connection fails before its handshake completes.
@@ -43,6 +47,7 @@ public class TLSConnection {
     public private(set) var negotiatedParameters: NegotiatedParameters?
 
     init(machine: HandshakeMachine, limits: ConnectionLimits, keyLog: KeyLogCallback?) {
+        if case .server = machine { isServer = true } else { isServer = false }
         self.machine = machine
         self.limits = limits
         self.reassembler = HandshakeReassembler(maximumMessageSize: limits.maximumHandshakeMessageSize)
@@ -232,7 +237,8 @@ extension TLSConnection {
         case .changeCipherSpec:
             // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake;
             // one before the first ClientHello or after the peer's Finished is an unexpected record.
-            guard !isHandshakeComplete, !machine.awaitsFirstClientHello, record.fragment == [1] else {
+            let awaitsFirstClientHello = isServer && !receivedHandshakeMessage
+            guard !isHandshakeComplete, !awaitsFirstClientHello, record.fragment == [1] else {
                 throw TLSError(.unexpectedMessage("change_cipher_spec"))
             }
             try countEmptyRecord()
@@ -292,6 +298,7 @@ extension TLSConnection {
         reassembler.append(fragment)
         while let (type, body, raw) = try reassembler.next() {
             let message = try HandshakeMessage.decode(type: type, body: body)
+            receivedHandshakeMessage = true
             emptyRecordsInARow = 0
             if case .keyUpdate = message {
                 keyUpdatesInARow += 1
