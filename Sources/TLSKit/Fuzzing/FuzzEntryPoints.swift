@@ -22,8 +22,10 @@ import Foundation
         var deframer = RecordDeframer()
         var records: [Record] = []
         do {
-            for chunk in chunks {
-                deframer.append(chunk)
+            for (index, chunk) in chunks.enumerated() {
+                // Even chunks arrive as arrays (which an empty deframer adopts without a copy),
+                // odd ones as slices (always copied), so both paths are compared.
+                if index % 2 == 0 { deframer.append(Array(chunk)) } else { deframer.append(chunk) }
                 while let record = try deframer.next() {
                     records.append(
                         Record(contentType: record.contentType.rawValue, legacyVersion: record.legacyVersion, fragment: record.fragment))
