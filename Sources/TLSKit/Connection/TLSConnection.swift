@@ -20,9 +20,11 @@ public class TLSConnection {
     private var writeProtection: RecordProtection?
     private var outbound: [UInt8] = []
     private var pendingHandshake: [UInt8] = []
-    /// Decrypted application data not yet read, as slices of what the AEAD returned.
+    /// Decrypted application data not yet read, oldest first: large records as slices of what
+    /// the AEAD returned, anything else copied together (see ``bufferPlaintext(_:decryptedLength:)``).
     private var plaintext: [Data] = []
     private var plaintextCount = 0
+    private var lastPlaintextPieceIsCopy = false
     private var events: [TLSEvent] = []
     private var output = HandshakeOutput()
     private let keyLog: KeyLogCallback?
@@ -116,8 +118,8 @@ public class TLSConnection {
     public var readableApplicationDataCount: Int { plaintextCount }
 
     /// Takes the application data received so far without copying it first: `body` is
-    /// called with each contiguous piece in order (one per record, usually) and must copy
-    /// what it keeps. Returns the number of bytes handed over, 0 when there were none.
+    /// called with each contiguous piece in order (a full record, or small records gathered
+    /// together) and must copy what it keeps. Returns the number of bytes handed over, 0 when there were none.
     @discardableResult
     public func readApplicationData(_ body: (UnsafeRawBufferPointer) -> Void) -> Int {
         let count = plaintextCount
@@ -125,6 +127,7 @@ public class TLSConnection {
         let pieces = plaintext
         plaintext = []
         plaintextCount = 0
+        lastPlaintextPieceIsCopy = false
         for piece in pieces { piece.withUnsafeBytes(body) }
         return count
     }
@@ -248,7 +251,7 @@ extension TLSConnection {
             try receiveHandshake(record.fragment)
         case .applicationData:
             guard readProtection != nil else { throw TLSError(.unexpectedMessage("protected record before keys")) }
-            let (type, content) = try readProtection!.openContent(record)
+            let (type, content, decryptedLength) = try readProtection!.openContent(record)
             switch type {
             case .handshake: try receiveHandshake(Array(content))
             case .alert: try receiveAlert(Array(content))
@@ -257,8 +260,7 @@ extension TLSConnection {
                 guard !content.isEmpty else { return try countEmptyRecord() }
                 emptyRecordsInARow = 0
                 keyUpdatesInARow = 0
-                plaintext.append(content)
-                plaintextCount += content.count
+                bufferPlaintext(content, decryptedLength: decryptedLength)
                 guard plaintextCount <= limits.maximumBufferedPlaintext else {
                     throw TLSError(.limitExceeded("more than \(limits.maximumBufferedPlaintext) bytes of unread application data", alert: .internalError))
                 }
@@ -268,6 +270,37 @@ extension TLSConnection {
             throw TLSError(.unexpectedMessage("record of content type \(record.contentType.rawValue)"))
         }
     }
+
+    /// A record's content at least this long, with at most ``maximumSharedWaste`` bytes of
+    /// padding, is kept in the buffer the AEAD returned; shorter or padded content is copied.
+    static let minimumSharedPiece = 4_096
+    static let maximumSharedWaste = 256
+    /// Copied content is gathered into pieces of up to this many bytes.
+    static let gatheredPieceSize = 16_384
+
+    /// Keeps decrypted application data until the application reads it. Sharing the AEAD's
+    /// buffer saves a copy for full records, but the buffer holds the record's padding too: a
+    /// peer sending one content byte and 16 KiB of padding per record would make the memory
+    /// held grow 16,000 times faster than ``ConnectionLimits/maximumBufferedPlaintext``
+    /// counts. So only large, barely padded records are shared; the rest is copied, small
+    /// records gathered together, and what is held stays within a few percent of the count.
+    private func bufferPlaintext(_ content: Data, decryptedLength: Int) {
+        defer { plaintextCount += content.count }
+        if content.count >= Self.minimumSharedPiece && decryptedLength - content.count <= Self.maximumSharedWaste {
+            plaintext.append(content)
+            lastPlaintextPieceIsCopy = false
+        } else if lastPlaintextPieceIsCopy, plaintext[plaintext.count - 1].count + content.count <= Self.gatheredPieceSize {
+            plaintext[plaintext.count - 1].append(content)
+        } else {
+            // Data(UnsafeRawBufferPointer) copies exactly these bytes; Data(content) could share
+            // the record's buffer.
+            plaintext.append(content.withUnsafeBytes { Data($0) })
+            lastPlaintextPieceIsCopy = true
+        }
+    }
+
+    /// How many pieces the unread application data is held in (for tests).
+    var bufferedPlaintextPieceCount: Int { plaintext.count }
 
     /// Counts a record that carried nothing (ConnectionLimits.maximumEmptyRecordsInARow).
     private func countEmptyRecord() throws {

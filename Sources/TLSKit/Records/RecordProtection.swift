@@ -128,13 +128,14 @@ struct RecordProtection: Sendable {
     ///   TLSInnerPlaintext over 2^14 + 1 bytes; `badRecordMAC` when authentication fails;
     ///   `unexpectedMessage` when the plaintext is all zeros and so has no content type.
     mutating func open(_ record: TLSRecord) throws -> (contentType: ContentType, content: [UInt8]) {
-        let (contentType, content) = try openContent(record)
+        let (contentType, content, _) = try openContent(record)
         return (contentType, Array(content))
     }
 
     /// ``open(_:)`` without the copy into an array: the content is a slice of the decrypted
-    /// plaintext, for the application data path.
-    mutating func openContent(_ record: TLSRecord) throws -> (contentType: ContentType, content: Data) {
+    /// plaintext (whose whole length, padding and content type included, is `decryptedLength`),
+    /// for the application data path.
+    mutating func openContent(_ record: TLSRecord) throws -> (contentType: ContentType, content: Data, decryptedLength: Int) {
         let fragment = record.body
         guard fragment.count <= TLSRecord.maximumCiphertextLength else { throw TLSError(.recordOverflow) }
         guard fragment.count >= RecordAEAD.tagLength else { throw TLSError(.badRecordMAC) }
@@ -165,6 +166,6 @@ struct RecordProtection: Sendable {
         guard let typeIndex = inner.lastIndex(where: { $0 != 0 }) else {
             throw TLSError(.unexpectedMessage("record with no content type"))
         }
-        return (ContentType(rawValue: inner[typeIndex]), inner[inner.startIndex..<typeIndex])
+        return (ContentType(rawValue: inner[typeIndex]), inner[inner.startIndex..<typeIndex], inner.count)
     }
 }

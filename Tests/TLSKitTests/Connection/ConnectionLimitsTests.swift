@@ -86,6 +86,31 @@ final class ConnectionLimitsTests: XCTestCase {
         }
     }
 
+    func testPaddedTinyRecordsAreCopiedNotHeld() throws {
+        // One content byte and 16,000 bytes of padding per record: holding the decrypted
+        // records would keep 16 MB for 1,000 counted bytes. They are copied and gathered.
+        let (pair, secrets) = try connected()
+        var cipher = TestCipher(secret: try secrets.key("CLIENT_TRAFFIC_SECRET_0"))
+        for index in 0..<1_000 {
+            try pair.server.receive(try cipher.seal(.applicationData, [UInt8(truncatingIfNeeded: index)], padding: 16_000))
+        }
+        XCTAssertEqual(pair.server.readableApplicationDataCount, 1_000)
+        XCTAssertEqual(pair.server.bufferedPlaintextPieceCount, 1, "small records are gathered into one copy")
+        XCTAssertEqual(pair.server.readApplicationData(), (0..<1_000).map { UInt8(truncatingIfNeeded: $0) })
+    }
+
+    func testFullRecordsAreHeldWithoutACopy() throws {
+        let (pair, _) = try connected()
+        let data = (0..<(3 * 16_384)).map { UInt8(truncatingIfNeeded: $0) }
+        try pair.client.write(data)
+        try pair.client.write([1, 2, 3])
+        try pair.server.receive(pair.client.takeOutput())
+        // Three full records shared with the AEAD's output, then a copy of the small one.
+        XCTAssertEqual(pair.server.bufferedPlaintextPieceCount, 4)
+        XCTAssertEqual(pair.server.readApplicationData(), data + [1, 2, 3])
+        XCTAssertEqual(pair.server.bufferedPlaintextPieceCount, 0)
+    }
+
     func testBytesBeforeTheHandshakeAreBounded() throws {
         var limits = ConnectionLimits()
         limits.maximumBytesBeforeHandshake = 1_000
