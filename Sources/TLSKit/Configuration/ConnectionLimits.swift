@@ -15,6 +15,8 @@ public struct ConnectionLimits: Sendable, Hashable {
     public var maximumKeyUpdatesInARow = 32
     /// Decrypted application data held for the application before it reads (`internal_error`).
     /// Read with ``TLSConnection/readApplicationData()`` after each ``TLSConnection/receive(_:)``.
+    /// The memory held stays close to this count whatever the records look like: record
+    /// padding is never kept, and small records are gathered into shared buffers.
     public var maximumBufferedPlaintext = 1 << 20
     /// Bytes a peer may send before the handshake completes (`unexpected_message`).
     public var maximumBytesBeforeHandshake = 262_144
