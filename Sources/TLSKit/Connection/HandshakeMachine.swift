@@ -27,7 +27,6 @@ enum HandshakeMachine {
         }
     }
 
-    /// Whether this is a server that has not yet received a ClientHello.
     /// The established connection's traffic secrets, nil during the handshake.
     var traffic: ApplicationTraffic? {
         switch self {
