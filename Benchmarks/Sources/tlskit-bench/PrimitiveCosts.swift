@@ -45,6 +45,7 @@ enum PrimitiveCosts {
         sink &+= measure("aes128gcm_seal_200_bytes", calls: calls(200_000)) {
             (try? AES.GCM.seal(record, using: aesKey, nonce: nonce, authenticating: info))?.tag.count ?? 0
         }
+        sink &+= recordPathCosts(key: aesKey, nonce: nonce, calls: calls(20_000))
         let signingKey = P256.Signing.PrivateKey()
         let signature = try! signingKey.signature(for: info)
         sink &+= measure("p256_sign", calls: calls(5_000)) { (try? signingKey.signature(for: info))?.rawRepresentation.count ?? 0 }
@@ -56,5 +57,59 @@ enum PrimitiveCosts {
             (try? ours.sharedSecretFromKeyAgreement(with: theirs))?.withUnsafeBytes { Int($0[0]) } ?? 0
         }
         Report.comment("primitive checksum \(sink)")
+    }
+
+    /// What the ways of handing a 16 KiB record to swift-crypto's AES-GCM cost: the one-shot
+    /// round trip `limit_bulk_aes128gcm_16k` measures, then the copies a record layer adds.
+    private static func recordPathCosts(key: SymmetricKey, nonce: AES.GCM.Nonce, calls: Int) -> Int {
+        let plaintext = [UInt8](repeating: 0x5a, count: 16_384)
+        let header: [UInt8] = [23, 3, 3, 0x40, 0x11]
+        let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
+        let wire = [UInt8](box.ciphertext) + [UInt8](box.tag)
+        let tagStart = wire.count - 16
+        var combined = Data(count: 12 + wire.count)
+        combined.withUnsafeMutableBytes { buffer in
+            nonce.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 12) }
+            wire.withUnsafeBytes { (buffer.baseAddress! + 12).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+        var output = [UInt8](repeating: 0, count: wire.count + 5)
+        var sink = 0
+        sink &+= measure("aes128gcm_seal_16k", calls: calls) {
+            (try? AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: header))?.tag.count ?? 0
+        }
+        sink &+= measure("aes128gcm_open_16k_from_box", calls: calls) {
+            (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
+        }
+        sink &+= measure("aes128gcm_open_16k_box_from_array_slices", calls: calls) {
+            let box = try! AES.GCM.SealedBox(nonce: nonce, ciphertext: wire[..<tagStart], tag: wire[tagStart...])
+            return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
+        }
+        sink &+= measure("aes128gcm_open_16k_box_from_raw_buffers", calls: calls) {
+            wire.withUnsafeBytes { raw in
+                let box = try! AES.GCM.SealedBox(
+                    nonce: nonce, ciphertext: UnsafeRawBufferPointer(rebasing: raw[..<tagStart]),
+                    tag: UnsafeRawBufferPointer(rebasing: raw[tagStart...]))
+                return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
+            }
+        }
+        sink &+= measure("aes128gcm_open_16k_box_from_combined_data", calls: calls) {
+            let box = try! AES.GCM.SealedBox(combined: combined)
+            return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
+        }
+        sink &+= measure("data_16k_copy_bytes_to", calls: calls) {
+            output.withUnsafeMutableBytes { box.ciphertext.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: $0[5...])) }
+        }
+        sink &+= measure("data_16k_with_unsafe_bytes_copy", calls: calls) {
+            output.withUnsafeMutableBytes { out in
+                box.ciphertext.withUnsafeBytes { out.baseAddress!.advanced(by: 5).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                return out.count
+            }
+        }
+        let adopted = try! AES.GCM.SealedBox(combined: combined)
+        let sharesStorage = combined.withUnsafeBytes { mine in
+            adopted.combined!.withUnsafeBytes { $0.baseAddress == mine.baseAddress }
+        }
+        Report.comment("primitive aes128gcm_sealed_box_keeps_combined_data \(sharesStorage)")
+        return sink
     }
 }

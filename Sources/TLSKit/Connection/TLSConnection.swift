@@ -15,6 +15,8 @@ public class TLSConnection {
     var machine: HandshakeMachine
     private(set) var failure: TLSError?
     private var deframer = RecordDeframer()
+    /// Set while ``receive(_:)`` runs, so that a handler cannot enter it again.
+    private var isReceiving = false
     private var reassembler: HandshakeReassembler
     private var readProtection: RecordProtection?
     private var writeProtection: RecordProtection?
@@ -64,14 +66,31 @@ public class TLSConnection {
         try throwIfFailed()
         // RFC 8446 §6.1: data after close_notify is ignored, whatever it is.
         guard !closeNotifyReceived else { return }
-        deframer.append(bytes)
+        // The deframer lends out views of `bytes` while records are processed, and handlers
+        // (new sessions, key log) run meanwhile: a receive(_:) from one of them is refused,
+        // and the connection goes on.
+        guard !isReceiving else {
+            throw TLSError(.invalidState("receive(_:) called from inside a handler it ran"))
+        }
+        isReceiving = true
+        defer { isReceiving = false }
         do {
-            while !closeNotifyReceived, let record = try deframer.next() {
-                try process(record)
+            // Records are read where the caller's bytes are; only one split across calls is copied.
+            if let done: Void = try bytes.withContiguousStorageIfAvailable({ try receive(UnsafeRawBufferPointer($0)) }) {
+                return done
             }
+            try Array(bytes).withUnsafeBytes { try receive($0) }
         } catch let error as TLSError {
             fail(error)
             throw error
+        }
+    }
+
+    private func receive(_ bytes: UnsafeRawBufferPointer) throws {
+        try deframer.receive(bytes) { record in
+            try process(record)
+            // RFC 8446 §6.1: whatever follows close_notify is ignored, not even deframed.
+            return !closeNotifyReceived
         }
     }
 
@@ -220,7 +239,7 @@ public class TLSConnection {
 }
 
 extension TLSConnection {
-    private func process(_ record: TLSRecord) throws {
+    private func process(_ record: ReceivedRecord) throws {
         // RFC 8446 §6.1: data after close_notify is ignored.
         if closeNotifyReceived { return }
         if !isHandshakeComplete {

@@ -15,20 +15,20 @@ import Foundation
         public let fragment: [UInt8]
     }
 
-    /// Feeds `chunks` one after the other to a record deframer, taking every complete record
-    /// after each. Returns the records and the number of bytes still buffered, or nil when the
-    /// deframer refused a record header (a length over 2^14 + 256).
+    /// Feeds `chunks` one after the other to a record deframer, taking every record each
+    /// completes. Returns the records and the number of bytes still buffered, or nil when the
+    /// deframer refused a record header (an unknown content type or a length over 2^14 + 256).
     public static func deframe(_ chunks: [ArraySlice<UInt8>]) -> (records: [Record], bufferedByteCount: Int)? {
         var deframer = RecordDeframer()
         var records: [Record] = []
         do {
-            for (index, chunk) in chunks.enumerated() {
-                // Even chunks arrive as arrays (which an empty deframer adopts without a copy),
-                // odd ones as slices (always copied), so both paths are compared.
-                if index % 2 == 0 { deframer.append(Array(chunk)) } else { deframer.append(chunk) }
-                while let record = try deframer.next() {
-                    records.append(
-                        Record(contentType: record.contentType.rawValue, legacyVersion: record.legacyVersion, fragment: record.fragment))
+            for chunk in chunks {
+                try chunk.withUnsafeBytes { bytes in
+                    try deframer.receive(bytes) { record in
+                        records.append(
+                            Record(contentType: record.contentType.rawValue, legacyVersion: record.legacyVersion, fragment: record.fragment))
+                        return true
+                    }
                 }
             }
         } catch {

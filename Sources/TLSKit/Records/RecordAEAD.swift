@@ -38,7 +38,7 @@ enum RecordAEAD: Sendable {
 
     /// Decrypts and authenticates; throws whatever swift-crypto throws on failure.
     func open(
-        ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>, nonce: UnsafeRawBufferPointer,
+        ciphertext: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
         additionalData: UnsafeRawBufferPointer
     ) throws -> Data {
         switch self {

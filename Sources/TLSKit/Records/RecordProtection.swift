@@ -113,11 +113,18 @@ struct RecordProtection: Sendable {
             output.removeSubrange(start...)
             throw TLSError(.internalFailure("record encryption failed: \(error)"))
         }
-        output.withUnsafeMutableBytes { buffer in
-            let body = UnsafeMutableRawBufferPointer(rebasing: buffer[bodyStart..<bodyStart + innerLength])
-            _ = sealed.ciphertext.copyBytes(to: body)
+        // Data's copyBytes(to:) and append(contentsOf:) take generic paths that cost more than
+        // the copy itself (about 0.6 µs against 0.2 µs for 16 KiB): copy the raw bytes.
+        guard sealed.ciphertext.count == innerLength, sealed.tag.count == RecordAEAD.tagLength else {
+            output.removeSubrange(start...)
+            throw TLSError(.internalFailure("AEAD output of an unexpected length"))
         }
-        output.append(contentsOf: sealed.tag)
+        output.withUnsafeMutableBytes { buffer in
+            sealed.ciphertext.withUnsafeBytes { ciphertext in
+                (buffer.baseAddress! + bodyStart).copyMemory(from: ciphertext.baseAddress!, byteCount: innerLength)
+            }
+        }
+        sealed.tag.withUnsafeBytes { output.append(contentsOf: $0) }
         sequenceNumber += 1
     }
 
@@ -128,14 +135,14 @@ struct RecordProtection: Sendable {
     ///   TLSInnerPlaintext over 2^14 + 1 bytes; `badRecordMAC` when authentication fails;
     ///   `unexpectedMessage` when the plaintext is all zeros and so has no content type.
     mutating func open(_ record: TLSRecord) throws -> (contentType: ContentType, content: [UInt8]) {
-        let (contentType, content, _) = try openContent(record)
+        let (contentType, content, _) = try record.withReceivedRecord { try openContent($0) }
         return (contentType, Array(content))
     }
 
     /// ``open(_:)`` without the copy into an array: the content is a slice of the decrypted
     /// plaintext (whose whole length, padding and content type included, is `decryptedLength`),
     /// for the application data path.
-    mutating func openContent(_ record: TLSRecord) throws -> (contentType: ContentType, content: Data, decryptedLength: Int) {
+    mutating func openContent(_ record: ReceivedRecord) throws -> (contentType: ContentType, content: Data, decryptedLength: Int) {
         let fragment = record.body
         guard fragment.count <= TLSRecord.maximumCiphertextLength else { throw TLSError(.recordOverflow) }
         guard fragment.count >= RecordAEAD.tagLength else { throw TLSError(.badRecordMAC) }
@@ -152,7 +159,8 @@ struct RecordProtection: Sendable {
             inner = try withNonce { nonce in
                 try withUnsafeBytes(of: &header) { additionalData in
                     try aead.open(
-                        ciphertext: fragment[..<tagStart], tag: fragment[tagStart...], nonce: nonce,
+                        ciphertext: UnsafeRawBufferPointer(rebasing: fragment[..<tagStart]),
+                        tag: UnsafeRawBufferPointer(rebasing: fragment[tagStart...]), nonce: nonce,
                         additionalData: additionalData)
                 }
             }

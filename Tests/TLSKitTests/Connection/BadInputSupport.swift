@@ -28,9 +28,7 @@ enum WireRecords {
     /// Every complete record in `bytes`; fails if bytes are left over.
     static func split(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) throws -> [TLSRecord] {
         var deframer = RecordDeframer()
-        deframer.append(bytes)
-        var records: [TLSRecord] = []
-        while let record = try deframer.next() { records.append(record) }
+        let records = try deframer.records(bytes)
         XCTAssertEqual(deframer.bufferedByteCount, 0, "a partial record was left over", file: file, line: line)
         return records
     }

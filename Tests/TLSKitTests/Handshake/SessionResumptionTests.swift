@@ -147,6 +147,26 @@ final class SessionResumptionTests: XCTestCase {
         XCTAssertEqual(received.all.count, 4)
     }
 
+    func testReceiveFromInsideANewSessionHandlerIsRefusedAndTheConnectionGoesOn() throws {
+        final class Box: @unchecked Sendable { var connection: TLSConnection?; var errors: [TLSError] = [] }
+        let box = Box()
+        server.ticketCount = 2
+        client.newSessionHandler = { _ in
+            do { try box.connection?.receive([23, 3, 3, 0, 1, 0]) } catch { box.errors.append(error as! TLSError) }
+        }
+        let pair = ConnectionPair(
+            client: try ClientConnection(configuration: client, serverName: "localhost"),
+            server: try ServerConnection(configuration: server))
+        box.connection = pair.client
+        try pair.exchange()
+        XCTAssertEqual(pair.client.receivedTicketCount, 2)
+        XCTAssertEqual(box.errors, Array(repeating: TLSError(.invalidState("receive(_:) called from inside a handler it ran")), count: 2))
+        XCTAssertNil(pair.client.error)
+        try pair.client.write(Array("still open".utf8))
+        try pair.exchange()
+        XCTAssertEqual(pair.server.readApplicationData(), Array("still open".utf8))
+    }
+
     func testClientStoreKeepsTicketsAndUsesEachOnce() throws {
         let store = InMemoryClientSessionStore()
         client.sessionStore = store

@@ -12,9 +12,7 @@ final class RecordFramerTests: XCTestCase {
 
     private func deframe(_ bytes: [UInt8]) throws -> [TLSRecord] {
         var deframer = RecordDeframer()
-        deframer.append(bytes)
-        var records: [TLSRecord] = []
-        while let record = try deframer.next() { records.append(record) }
+        let records = try deframer.records(bytes)
         XCTAssertEqual(deframer.bufferedByteCount, 0)
         return records
     }

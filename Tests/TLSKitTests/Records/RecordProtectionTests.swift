@@ -13,10 +13,10 @@ final class RecordProtectionTests: XCTestCase {
 
     private func parse(_ bytes: [UInt8]) throws -> TLSRecord {
         var deframer = RecordDeframer()
-        deframer.append(bytes)
-        let record = try XCTUnwrap(try deframer.next())
+        let records = try deframer.records(bytes)
+        XCTAssertEqual(records.count, 1)
         XCTAssertEqual(deframer.bufferedByteCount, 0)
-        return record
+        return try XCTUnwrap(records.first)
     }
 
     private func assertThrows(_ reason: TLSError.Reason, _ body: () throws -> Void, line: UInt = #line) {
@@ -73,9 +73,9 @@ final class RecordProtectionTests: XCTestCase {
             XCTAssertEqual(writer.sequenceNumber, UInt64(messages.count))
 
             var deframer = RecordDeframer()
-            deframer.append(stream.dropFirst())
-            for (type, content, padding) in messages {
-                let record = try XCTUnwrap(try deframer.next())
+            let records = try deframer.records(stream.dropFirst())
+            XCTAssertEqual(records.count, messages.count)
+            for ((type, content, padding), record) in zip(messages, records) {
                 XCTAssertEqual(record.contentType, .applicationData, "\(suite): the real type is hidden")
                 XCTAssertEqual(record.legacyVersion, 0x0303)
                 XCTAssertEqual(record.fragment.count, content.count + 1 + padding + 16)
