@@ -21,7 +21,7 @@ public final class ClientConnection: TLSConnection {
         var output = HandshakeOutput()
         let state = try ClientHandshakeState.start(configuration: configuration, serverName: serverName, session: session, output: &output)
         super.init(
-            machine: .client(state), limits: configuration.limits,
+            machine: .client(state), isServer: false, limits: configuration.limits,
             keyLog: configuration.keyLog)
         let store = configuration.sessionStore
         let handler = configuration.newSessionHandler

@@ -10,7 +10,7 @@ public final class ServerConnection: TLSConnection {
         try configuration.validate()
         self.configuration = configuration
         super.init(
-            machine: .server(ServerHandshakeState(configuration: configuration)),
+            machine: .server(ServerHandshakeState(configuration: configuration)), isServer: true,
             limits: configuration.limits, keyLog: configuration.keyLog)
         let handler = configuration.newSessionHandler
         let statistics = configuration.statistics

@@ -50,8 +50,8 @@ public class TLSConnection {
     /// What the handshake agreed on, once it has completed.
     public private(set) var negotiatedParameters: NegotiatedParameters?
 
-    init(machine: HandshakeMachine, limits: ConnectionLimits, keyLog: KeyLogCallback?) {
-        if case .server = machine { isServer = true } else { isServer = false }
+    init(machine: consuming HandshakeMachine, isServer: Bool, limits: ConnectionLimits, keyLog: KeyLogCallback?) {
+        self.isServer = isServer
         self.machine = machine
         self.limits = limits
         self.reassembler = HandshakeReassembler(maximumMessageSize: limits.maximumHandshakeMessageSize)
