@@ -29,6 +29,11 @@ struct TranscriptHash {
 
     /// Adds bytes (one or more complete handshake messages) to the transcript.
     mutating func update(_ bytes: [UInt8]) {
+        update(bytes[...])
+    }
+
+    /// Adds part of an encoded message (the binder transcript stops before the binders).
+    mutating func update(_ bytes: ArraySlice<UInt8>) {
         bytes.withUnsafeBytes { buffer in
             switch state {
             case .sha256(var hasher):

@@ -184,10 +184,12 @@ final class ClientHelloTests: XCTestCase {
         XCTAssertThrowsAlert(.decodeError, try HandshakeMessage.decode(type: .clientHello, body: body))
     }
 
-    func testEncodedForBindersStopsJustBeforeTheBindersList() throws {
+    func testBindersOffsetIsJustBeforeTheBindersList() throws {
         let hello = Self.fullHello
         let full = HandshakeMessage.clientHello(hello).encoded()
-        let partial = hello.encodedForBinders()
+        let (message, offset) = hello.encodedWithBindersOffset()
+        XCTAssertEqual(message, full)
+        let partial = Array(full[..<offset])
         let psk = hello.extensions.preSharedKey!
         XCTAssertEqual(psk.encodedBindersLength, 2 + 33 + 49)
         XCTAssertEqual(partial.count, full.count - psk.encodedBindersLength)

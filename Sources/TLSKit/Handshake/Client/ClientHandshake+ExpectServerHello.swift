@@ -40,8 +40,7 @@ extension ClientHandshake {
                 random: configuration.random.bytes(32), legacySessionID: configuration.random.bytes(32),
                 cipherSuites: suites, extensions: extensions)
             let offer = ResumptionOffer.choose(explicit: session, serverName: serverName, configuration: configuration, suites: suites, now: now)
-            offer?.attach(to: &hello, prefix: nil, now: now)
-            let bytes = HandshakeMessage.clientHello(hello).encoded()
+            let bytes = offer?.attach(to: &hello, prefix: nil, now: now) ?? HandshakeMessage.clientHello(hello).encoded()
             output.sendEncoded(bytes)
             return ExpectServerHello(
                 configuration: configuration, serverName: serverName, hello: hello, helloBytes: bytes, keys: keys, offer: offer, retry: nil)
@@ -135,12 +134,13 @@ extension ClientHandshake {
             // its binder is recomputed over the new transcript.
             var offer = offer
             secondHello.extensions.preSharedKey = nil
+            let bytes: [UInt8]
             if let current = offer, current.session.cipherSuite.hashLength == request.cipherSuite.hashLength {
-                current.attach(to: &secondHello, prefix: transcript, now: configuration.time.now)
+                bytes = current.attach(to: &secondHello, prefix: transcript, now: configuration.time.now)
             } else {
                 offer = nil
+                bytes = HandshakeMessage.clientHello(secondHello).encoded()
             }
-            let bytes = HandshakeMessage.clientHello(secondHello).encoded()
             transcript.update(bytes)
             output.sendChangeCipherSpec()
             output.sendEncoded(bytes)

@@ -35,16 +35,23 @@ extension ClientHandshake {
         /// Adds `pre_shared_key` to `hello` with its binder, computed over `prefix` (the
         /// transcript before this hello, after a HelloRetryRequest) and the truncated hello
         /// (RFC 8446 §4.2.11.2).
-        func attach(to hello: inout ClientHello, prefix: TranscriptHash?, now: Date) {
+        ///
+        /// Returns the encoded ClientHello, binder included: the message is encoded once, with a
+        /// placeholder binder of the right length, and the binder written over it.
+        func attach(to hello: inout ClientHello, prefix: TranscriptHash?, now: Date) -> [UInt8] {
             let suite = session.cipherSuite
             hello.extensions.preSharedKey = OfferedPSKs(
                 identities: [PSKIdentity(identity: session.ticket, obfuscatedTicketAge: session.obfuscatedTicketAge(now: now))],
                 binders: [[UInt8](repeating: 0, count: suite.hashLength)])
+            var (message, bindersOffset) = hello.encodedWithBindersOffset()
             var transcript = prefix ?? TranscriptHash(suite: suite)
-            transcript.update(hello.encodedForBinders())
+            transcript.update(message[..<bindersOffset])
             let binder = KeySchedule.finishedVerifyData(
                 suite: suite, baseKey: earlySecret(suite: suite).resumptionBinderKey(), transcriptHash: transcript.digest())
             hello.extensions.preSharedKey?.binders = [binder]
+            // The one binder is the last field of the last extension (RFC 8446 §4.2.11).
+            message.replaceSubrange((message.count - binder.count)..., with: binder)
+            return message
         }
     }
 }
