@@ -101,7 +101,7 @@ extension ClientHandshake {
                 configuration: configuration, serverName: serverName, suite: suite, transcript: transcript,
                 clientRandom: hello.random, offeredProtocols: hello.extensions.applicationProtocols ?? [],
                 handshake: handshake, clientHandshakeSecret: secrets.client, serverHandshakeSecret: secrets.server,
-                certificateRequest: nil, parameters: parameters)
+                parameters: parameters)
             return .expectEncryptedExtensions(ExpectEncryptedExtensions(flight: flight))
         }
 

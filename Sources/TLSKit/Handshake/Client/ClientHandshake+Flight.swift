@@ -3,7 +3,13 @@ import X509
 
 extension ClientHandshake {
     /// What the client carries from the ServerHello to its own Finished.
-    struct Flight {
+    ///
+    /// A class, not a struct: each state from EncryptedExtensions to Finished takes it over
+    /// from the one before and updates it in place. As a struct it was copied at every
+    /// message (about 60 references retained and released each time, and the transcript's
+    /// hash state copied before each update). A state that throws leaves it half-updated,
+    /// which is harmless: the connection has failed then.
+    final class Flight {
         let configuration: ClientConfiguration
         let serverName: String?
         let suite: CipherSuite
@@ -16,10 +22,27 @@ extension ClientHandshake {
         /// The server's CertificateRequest, if it asked for our certificate.
         var certificateRequest: CertificateRequest?
         var parameters: NegotiatedParameters
+
+        init(
+            configuration: ClientConfiguration, serverName: String?, suite: CipherSuite, transcript: TranscriptHash,
+            clientRandom: [UInt8], offeredProtocols: [[UInt8]], handshake: KeySchedule.Handshake,
+            clientHandshakeSecret: KeyedSecret, serverHandshakeSecret: KeyedSecret, parameters: NegotiatedParameters
+        ) {
+            self.configuration = configuration
+            self.serverName = serverName
+            self.suite = suite
+            self.transcript = transcript
+            self.clientRandom = clientRandom
+            self.offeredProtocols = offeredProtocols
+            self.handshake = handshake
+            self.clientHandshakeSecret = clientHandshakeSecret
+            self.serverHandshakeSecret = serverHandshakeSecret
+            self.parameters = parameters
+        }
     }
 
     struct ExpectEncryptedExtensions {
-        var flight: Flight
+        let flight: Flight
 
         /// Extensions RFC 8446 §4.2 places elsewhere: receiving them here is an illegal_parameter.
         private static let forbidden: Set<ExtensionType> = [
@@ -28,7 +51,6 @@ extension ClientHandshake {
         ]
 
         func handle(_ extensions: EncryptedExtensions, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
-            var flight = flight
             for type in extensions.receivedTypes {
                 if Self.forbidden.contains(type) { throw TLSError(.illegalParameter("extension \(type.rawValue) in EncryptedExtensions")) }
             }
@@ -48,12 +70,11 @@ extension ClientHandshake {
     }
 
     struct ExpectCertificateOrRequest {
-        var flight: Flight
+        let flight: Flight
 
         func handle(_ request: CertificateRequest, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
             // RFC 8446 §4.3.2: during the handshake the context is empty.
             guard request.requestContext.isEmpty else { throw TLSError(.illegalParameter("certificate_request_context in handshake")) }
-            var flight = flight
             flight.certificateRequest = request
             flight.transcript.update(raw)
             return .expectCertificate(ExpectCertificate(flight: flight))
@@ -61,13 +82,12 @@ extension ClientHandshake {
     }
 
     struct ExpectCertificate {
-        var flight: Flight
+        let flight: Flight
 
         func handle(_ certificate: CertificateMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
             guard certificate.requestContext.isEmpty else { throw TLSError(.illegalParameter("certificate_request_context")) }
             // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error.
             guard !certificate.entries.isEmpty else { throw TLSError(.malformedMessage("empty server Certificate")) }
-            var flight = flight
             let configuration = flight.configuration
             try ClientCertificateCheck.requireLength(certificate, limits: configuration.limits)
             let chainDER = certificate.entries.map(\.certificateData)
@@ -88,10 +108,9 @@ extension ClientHandshake {
     }
 
     struct ExpectCertificateVerify {
-        var flight: Flight
+        let flight: Flight
 
         func handle(_ verify: CertificateVerify, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
-            var flight = flight
             guard flight.configuration.signatureSchemes.contains(verify.scheme) else {
                 throw TLSError(.illegalParameter("server signed with \(verify.scheme), which was not offered"))
             }
@@ -104,7 +123,7 @@ extension ClientHandshake {
     }
 
     struct ExpectFinished {
-        var flight: Flight
+        let flight: Flight
 
         /// Verifies the server's Finished, answers with our certificate (if asked) and Finished,
         /// and moves both directions to application traffic keys.
