@@ -239,6 +239,16 @@ final class HandshakeTests: XCTestCase {
         XCTAssertNotEqual(clientValue, try pair.client.exportKeyingMaterial(label: "EXPORTER-other", length: 32))
     }
 
+    func testExporterRefusesALabelTooLongForHkdfLabelAndTheConnectionGoesOn() throws {
+        let pair = try connect()
+        XCTAssertEqual(try pair.client.exportKeyingMaterial(label: String(repeating: "e", count: 249), length: 16).count, 16)
+        XCTAssertThrowsError(try pair.client.exportKeyingMaterial(label: String(repeating: "e", count: 250), length: 16)) { error in
+            XCTAssertEqual((error as? TLSError)?.code, .invalidState)
+        }
+        XCTAssertNil(pair.client.error)
+        XCTAssertEqual(try pair.client.exportKeyingMaterial(label: "EXPORTER-test", length: 16).count, 16)
+    }
+
     func testCloseNotifyReachesPeer() throws {
         let pair = try connect()
         pair.client.close()

@@ -37,6 +37,10 @@ struct ApplicationTraffic {
         guard length > 0, length <= 255 * suite.hashLength else {
             throw TLSError(.invalidState("exporter length \(length) out of range"))
         }
+        // RFC 8446 §7.1: HkdfLabel's label is "tls13 " and the label, at most 255 bytes in all.
+        guard label.utf8.count <= 249 else {
+            throw TLSError(.invalidState("exporter label of \(label.utf8.count) bytes, more than 249"))
+        }
         return KeySchedule.exportKeyingMaterial(suite: suite, exporterMasterSecret: exporterSecret, label: label, context: context, length: length)
     }
 }
