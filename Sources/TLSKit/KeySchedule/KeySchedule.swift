@@ -67,15 +67,21 @@ enum KeySchedule {
     /// is set (the input of T(1), built in one buffer).
     private static func hkdfLabel(_ label: String, context: [UInt8], length: Int, counter: Bool) -> [UInt8] {
         precondition(length >= 0 && length <= Int(UInt16.max), "HKDF-Expand-Label length out of range")
-        var writer = ByteWriter(capacity: 5 + labelPrefix.count + label.utf8.count + context.count)
-        writer.writeUInt16(UInt16(length))
-        writer.writeBlock8 { label8 in
-            label8.writeBytes(labelPrefix)
-            label8.writeBytes(label.utf8)
-        }
-        writer.writeVector8(context)
-        if counter { writer.writeUInt8(1) }
-        return writer.bytes
+        let labelLength = labelPrefix.count + label.utf8.count
+        precondition(labelLength <= 255 && context.count <= 255, "HkdfLabel label or context too long")
+        // Built byte by byte rather than with ByteWriter: this runs about twenty times per
+        // handshake, and the writer's length-prefix closures cost more than the bytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4 + labelLength + context.count + 1)
+        bytes.append(UInt8(truncatingIfNeeded: length >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: length))
+        bytes.append(UInt8(labelLength))
+        bytes.append(contentsOf: labelPrefix)
+        bytes.append(contentsOf: label.utf8)
+        bytes.append(UInt8(context.count))
+        bytes.append(contentsOf: context)
+        if counter { bytes.append(1) }
+        return bytes
     }
 
     /// Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label,
