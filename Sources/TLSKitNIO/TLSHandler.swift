@@ -125,15 +125,19 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Inbound
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        pendingReads.append(unwrapInboundIn(data))
+        let buffer = unwrapInboundIn(data)
         // A read that arrives while one is being processed waits its turn, so records are
         // always handled in order and the connection is never entered twice.
-        guard !isReading else { return }
+        guard !isReading else {
+            pendingReads.append(buffer)
+            return
+        }
         isReading = true
         defer { isReading = false }
-        while let buffer = pendingReads.popFirst() {
-            guard state != .closed, connection.error == nil else { continue }
-            receive(buffer, context: context)
+        var next: ByteBuffer? = buffer
+        while let current = next {
+            if state != .closed, connection.error == nil { receive(current, context: context) }
+            next = pendingReads.popFirst()
         }
     }
 
@@ -252,7 +256,10 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         isDrainingWrites = true
         defer { isDrainingWrites = false }
         repeat {
+            // A read calls this too, usually with nothing to send: flush only what was written.
+            var wrote = false
             while flushedWriteCount > 0, let write = pendingWrites.popFirst() {
+                wrote = true
                 flushedWriteCount -= 1
                 do {
                     try write.buffer.withUnsafeReadableBytes { try connection.write($0) }
@@ -264,7 +271,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
                 writeConnectionOutput(context: context, flush: false, promise: write.promise)
             }
-            context.flush()
+            if wrote { context.flush() }
         } while flushedWriteCount > 0 && state == .open
     }
 

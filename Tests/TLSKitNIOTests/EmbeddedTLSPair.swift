@@ -93,10 +93,16 @@ final class TransportHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private(set) var writeCount = 0
+    private(set) var flushCount = 0
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         writeCount += 1
         context.write(data, promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        flushCount += 1
+        context.flush()
     }
 }
 

@@ -81,6 +81,16 @@ final class TLSHandlerEmbeddedTests: XCTestCase {
         XCTAssertTrue(write.succeeded)
     }
 
+    func testReadingDataThatNeedsNoAnswerFlushesNothing() throws {
+        let pair = try EmbeddedTLSPair()
+        try pair.handshake()
+        let flushesBefore = pair.serverTransport.flushCount
+        pair.client.writeAndFlush(ByteBuffer(string: "one way"), promise: nil)
+        try pair.interact()
+        XCTAssertEqual(pair.serverEvents.receivedString, "one way")
+        XCTAssertEqual(pair.serverTransport.flushCount, flushesBefore, "the server had nothing to send")
+    }
+
     func testWriteAndFlushFromAWritePromiseCallbackIsSent() throws {
         let pair = try EmbeddedTLSPair()
         try pair.handshake()
