@@ -62,6 +62,11 @@ public class TLSConnection {
 
     /// Processes bytes received from the peer. Throws the connection's error if it fails
     /// (the alert is then waiting in ``takeOutput()``).
+    ///
+    /// Records are read where `bytes` are, without a copy when they are contiguous; only a
+    /// record split across calls is kept, in a buffer of its own. A call from inside a handler
+    /// that this one runs (a new-session handler, the key log) throws
+    /// ``TLSError/Code/invalidState`` and leaves the connection as it was.
     public func receive<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
         try throwIfFailed()
         // RFC 8446 §6.1: data after close_notify is ignored, whatever it is.

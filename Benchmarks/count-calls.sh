@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Counts calls per TLSKit full handshake pair (no tickets): retains, releases, allocations,
+# HMAC set-ups, AES-GCM seals and opens. Exact and independent of the machine's load, unlike
+# timings. Needs perf with uprobes (Debian's linux-perf) and the rights to add probes.
+#
+#   Benchmarks/count-calls.sh [BENCH_BINARY]
+#
+# Each probe counts the calls of `--profile-iterations 600` and of `100`; the difference,
+# divided by 500, leaves the set-up out. The probes are removed afterwards.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+bench="${1:-}"
+if [[ -z "$bench" ]]; then
+    swift build -c release --package-path "$here" >&2
+    bench="$(swift build -c release --package-path "$here" --show-bin-path)/tlskit-bench"
+fi
+bench="$(readlink -f "$bench")"
+swift_core="$(ldd "$bench" | awk '$1 ~ /^libswiftCore[.]so/ {print $3}')"
+libc="$(ldd "$bench" | awk '$1 ~ /^libc[.]so/ {print $3}')"
+
+# Swift symbols hold '$', which perf probe does not take as a name: probe their addresses.
+address() { nm "$bench" | awk -v name="$1" '$3 == name {print "0x" $1}' | head -1; }
+declare -A swift_symbols=(
+    [hmac_init]='$s6Crypto4HMACV3keyACyxGAA12SymmetricKeyV_tcfC'
+    [aes_gcm_seal]='$s6Crypto3AESO3GCMO4seal_5using5nonce14authenticatingAE9SealedBoxVx_AA12SymmetricKeyVAE5NonceVSgq_tK20FoundationEssentials12DataProtocolRzAqRR_r0_lFZ'
+    [aes_gcm_open]='$s6Crypto3AESO3GCMO4open_5using14authenticating20FoundationEssentials4DataVAE9SealedBoxV_AA12SymmetricKeyVxtKAI0I8ProtocolRzlFZ'
+)
+
+cleanup() { perf probe -q -d 'probe_tlskitcount:*' >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+cleanup
+perf probe -q -x "$swift_core" -a 'probe_tlskitcount:swift_retain=swift_retain' >/dev/null
+perf probe -q -x "$swift_core" -a 'probe_tlskitcount:swift_release=swift_release' >/dev/null
+perf probe -q -x "$libc" -a 'probe_tlskitcount:malloc=malloc' >/dev/null
+for name in "${!swift_symbols[@]}"; do
+    at="$(address "${swift_symbols[$name]}")"
+    if [[ -n "$at" ]]; then perf probe -q -x "$bench" -a "probe_tlskitcount:$name=$at" >/dev/null; fi
+done
+events="$(perf probe -l 2>/dev/null | awk '/probe_tlskitcount:/ {print $1}' | paste -sd, -)"
+
+count() {
+    perf stat -x, -e "$events" "$bench" --profile-iterations "$1" 2>&1 >/dev/null |
+        awk -F, '/probe_tlskitcount:/ {sub("probe_tlskitcount:", "", $3); print $3, $1}' | sort
+}
+join <(count 100) <(count 600) | awk '{printf "%-14s %8.1f per handshake pair\n", $1, ($3 - $2) / 500}'
