@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Counts calls per TLSKit full handshake pair (no tickets): retains, releases, allocations,
-# HMAC set-ups, AES-GCM seals and opens. Exact and independent of the machine's load, unlike
-# timings. Needs perf with uprobes (Debian's linux-perf) and the rights to add probes.
+# Counts calls per TLSKit full handshake pair (no tickets), or per resumption pair with
+# --resumed: retains, releases, allocations, HMAC set-ups, AES-GCM seals and opens. Exact and
+# independent of the machine's load, unlike timings. Needs perf with uprobes (Debian's
+# linux-perf) and the rights to add probes.
 #
-#   Benchmarks/count-calls.sh [BENCH_BINARY]
+#   Benchmarks/count-calls.sh [--resumed] [BENCH_BINARY]
 #
 # Each probe counts the calls of `--profile-iterations 600` and of `100`; the difference,
 # divided by 500, leaves the set-up out. The probes are removed afterwards.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+mode=()
+what="handshake pair"
+if [[ "${1:-}" == "--resumed" ]]; then
+    mode=(--profile-resumptions)
+    what="resumption pair"
+    shift
+fi
 bench="${1:-}"
 if [[ -z "$bench" ]]; then
     swift build -c release --package-path "$here" >&2
@@ -39,7 +47,7 @@ done
 events="$(perf probe -l 2>/dev/null | awk '/probe_tlskitcount:/ {print $1}' | paste -sd, -)"
 
 count() {
-    perf stat -x, -e "$events" "$bench" --profile-iterations "$1" 2>&1 >/dev/null |
+    perf stat -x, -e "$events" "$bench" --profile-iterations "$1" "${mode[@]}" 2>&1 >/dev/null |
         awk -F, '/probe_tlskitcount:/ {sub("probe_tlskitcount:", "", $3); print $3, $1}' | sort
 }
-join <(count 100) <(count 600) | awk '{printf "%-14s %8.1f per handshake pair\n", $1, ($3 - $2) / 500}'
+join <(count 100) <(count 600) | awk -v what="$what" '{printf "%-14s %8.1f per %s\n", $1, ($3 - $2) / 500, what}'

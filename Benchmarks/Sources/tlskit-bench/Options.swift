@@ -1,6 +1,7 @@
 /// What the command line asked for.
 ///
-///     tlskit-bench [--seconds S] [--only LIST] [--connections N] [--profile-iterations N] [--list] [--primitives]
+///     tlskit-bench [--seconds S] [--only LIST] [--connections N] [--profile-iterations N [--profile-resumptions]]
+///                  [--list] [--primitives]
 struct Options {
     /// Time budget of each figure, warm-up included.
     var seconds = 2.0
@@ -10,6 +11,8 @@ struct Options {
     var connections = 10_000
     /// When set, run exactly this many TLSKit full handshakes (no tickets) and nothing else.
     var profileIterations: Int?
+    /// With `profileIterations`: resumptions (one new ticket each) instead of full handshakes.
+    var profileResumptions = false
     /// Print the figure names and exit.
     var listOnly = false
     /// Print what single swift-crypto calls cost (comments) and exit.
@@ -17,11 +20,12 @@ struct Options {
 
     static let usage = """
         usage: tlskit-bench [--seconds S] [--only NAME[,NAME...]] [--connections N]
-                            [--profile-iterations N] [--list] [--primitives]
+                            [--profile-iterations N [--profile-resumptions]] [--list] [--primitives]
           --seconds S              time budget of each figure (default 2)
           --only LIST              comma-separated figure names or name prefixes
           --connections N          idle connections held by the memory figures (default 10000)
           --profile-iterations N   run exactly N full handshakes (tlskit, no tickets) for a profiler
+          --profile-resumptions    with --profile-iterations: N resumptions (one new ticket each)
           --list                   print the figure names and units
           --primitives             print what single swift-crypto calls cost, as comments
         """
@@ -55,6 +59,8 @@ struct Options {
                     throw UsageError(description: "--profile-iterations needs a positive integer")
                 }
                 profileIterations = count
+            case "--profile-resumptions":
+                profileResumptions = true
             case "--list":
                 listOnly = true
             case "--primitives":

@@ -10,3 +10,20 @@ func profileFullHandshakes(_ context: BenchContext, iterations: Int) throws {
         _ = try TLSKitPair.handshake(client: client, server: server)
     }
 }
+
+/// Exactly `iterations` TLSKit resumptions as `tlskit_resumed_hs_psk_dhe` makes them (each
+/// with a ticket from an earlier connection, one new ticket each), after one full handshake
+/// that fills the client's store.
+@inline(never)
+func profileResumptions(_ context: BenchContext, iterations: Int) throws {
+    let server = context.tlskit.serverConfiguration()
+    var client = context.tlskit.clientConfiguration(sessionStore: InMemoryClientSessionStore())
+    client.resumptionModes = [.pskWithKeyExchange]
+    _ = try TLSKitPair.handshake(client: client, server: server)
+    for _ in 0..<iterations {
+        let pair = try TLSKitPair.handshake(client: client, server: server)
+        guard pair.client.negotiatedParameters?.isResumed == true else {
+            throw TLSKitPair.Failure(description: "expected a resumption")
+        }
+    }
+}

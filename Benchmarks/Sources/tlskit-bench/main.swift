@@ -35,8 +35,13 @@ do {
 
 if let iterations = options.profileIterations {
     do {
-        try profileFullHandshakes(context, iterations: iterations)
-        Report.comment("profile: \(iterations) full handshakes (tlskit, no tickets)")
+        if options.profileResumptions {
+            try profileResumptions(context, iterations: iterations)
+            Report.comment("profile: \(iterations) resumptions (tlskit, psk_dhe_ke, one new ticket each)")
+        } else {
+            try profileFullHandshakes(context, iterations: iterations)
+            Report.comment("profile: \(iterations) full handshakes (tlskit, no tickets)")
+        }
         exit(0)
     } catch {
         Report.error("profile run failed: \(error)")
