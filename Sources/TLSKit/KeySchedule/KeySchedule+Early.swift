@@ -15,7 +15,8 @@ extension KeySchedule {
         init(suite: CipherSuite, psk: SymmetricKey?) {
             self.suite = suite
             if let psk {
-                secret = suite.suiteHash.extract(salt: SymmetricKey(data: [UInt8]()), inputKeyMaterial: psk)
+                // HKDF-Extract(0, PSK): the salt, and so the HMAC's key, is the same for every PSK.
+                secret = KeySchedule.zeroSalt(suite.suiteHash).extract(inputKeyMaterial: psk)
                 keyed = KeyedSecret(secret, hash: suite.suiteHash)
                 derivedSalt = nil
             } else {
@@ -64,6 +65,15 @@ extension KeySchedule {
 }
 
 extension KeySchedule {
+    /// The absent salt of the Early Secret's HKDF-Extract (RFC 5869 §2.2: Hash.length zeros,
+    /// which HMAC pads the same as no bytes), keyed once per hash.
+    private static let zeroSaltSHA256 = KeyedSecret(SymmetricKey(data: [UInt8]()), hash: .sha256)
+    private static let zeroSaltSHA384 = KeyedSecret(SymmetricKey(data: [UInt8]()), hash: .sha384)
+
+    static func zeroSalt(_ hash: SuiteHash) -> KeyedSecret {
+        hash == .sha256 ? zeroSaltSHA256 : zeroSaltSHA384
+    }
+
     private static let earlySHA256 = KeyedSecret(
         SuiteHash.sha256.extract(salt: SymmetricKey(data: [UInt8]()), inputKeyMaterial: SymmetricKey(data: [UInt8](repeating: 0, count: 32))),
         hash: .sha256)

@@ -51,6 +51,21 @@ struct KeyedSecret: @unchecked Sendable {
         }
     }
 
+    /// HMAC(secret, inputKeyMaterial), a whole hash long: HKDF-Extract (RFC 5869 §2.2) with
+    /// this secret as the salt.
+    func extract(inputKeyMaterial: SymmetricKey) -> SymmetricKey {
+        inputKeyMaterial.withUnsafeBytes { input in
+            switch mac {
+            case .sha256(var keyed):
+                keyed.update(data: input)
+                return keyed.finalize().withUnsafeBytes { SymmetricKey(data: $0) }
+            case .sha384(var keyed):
+                keyed.update(data: input)
+                return keyed.finalize().withUnsafeBytes { SymmetricKey(data: $0) }
+            }
+        }
+    }
+
     /// HKDF-Expand(secret, info, length).
     func expand(info: [UInt8], length: Int) -> SymmetricKey {
         if expandsInOneBlock(length) { return firstBlock(infoAndCounter: info + [1], length: length) }

@@ -112,6 +112,17 @@ final class KeyScheduleTests: XCTestCase {
         XCTAssertNotEqual(bytes(pskOnly.secret), bytes(pskDHE.secret))
     }
 
+    func testEarlySecretOfAPSKIsHKDFExtractWithAZeroSalt() {
+        let psk256 = SymmetricKey(data: RFC8448SimpleHandshake.ticketPSK)
+        XCTAssertEqual(
+            bytes(KeySchedule.Early(suite: .TLS_AES_128_GCM_SHA256, psk: psk256).secret),
+            Array(HKDF<SHA256>.extract(inputKeyMaterial: psk256, salt: [UInt8](repeating: 0, count: 32))))
+        let psk384 = SymmetricKey(data: (0..<48).map { UInt8($0) })
+        XCTAssertEqual(
+            bytes(KeySchedule.Early(suite: .TLS_AES_256_GCM_SHA384, psk: psk384).secret),
+            Array(HKDF<SHA384>.extract(inputKeyMaterial: psk384, salt: [UInt8](repeating: 0, count: 48))))
+    }
+
     func testBinderKeyAndEarlyTrafficSecretUseTheirLabels() {
         let suite = CipherSuite.TLS_AES_128_GCM_SHA256
         let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: RFC8448SimpleHandshake.ticketPSK))
