@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in release and runs every figure briefly (--seconds 0.05), failing
-# if the bench fails or if any figure line is missing or malformed. CI runs this so the
+# if the bench fails or if any figure line is missing or malformed; then --primitives and the
+# profile modes, briefly. CI runs this so the
 # bench never rots; the numbers it prints mean nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +62,14 @@ while read -r name unit; do
         status=1
     fi
 done <<<"$expected"
+
+# The other modes, briefly: the unit costs and both profile runs (what count-calls.sh drives).
+"$bin" --primitives --seconds 0.01 >/dev/null || { echo "bench-smoke: --primitives failed" >&2; status=1; }
+"$bin" --profile-iterations 3 >/dev/null || { echo "bench-smoke: --profile-iterations failed" >&2; status=1; }
+"$bin" --profile-iterations 3 --profile-resumptions >/dev/null || {
+    echo "bench-smoke: --profile-resumptions failed" >&2
+    status=1
+}
 
 if [ "$status" = 0 ]; then
     echo "bench-smoke: $(wc -l <<<"$expected") figures present"

@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import NIOCore
+import NIOEmbedded
 
 /// `--primitives`: what single swift-crypto calls cost here, in nanoseconds per call, as
 /// comment lines. These explain the figures (how much of a handshake is HMAC set-up, what
@@ -56,6 +58,7 @@ enum PrimitiveCosts {
         sink &+= measure("x25519_agreement", calls: calls(20_000)) {
             (try? ours.sharedSecretFromKeyAgreement(with: theirs))?.withUnsafeBytes { Int($0[0]) } ?? 0
         }
+        sink &+= embeddedChannelCost(calls: calls(100_000))
         Report.comment("primitive checksum \(sink)")
     }
 
@@ -111,5 +114,31 @@ enum PrimitiveCosts {
         }
         Report.comment("primitive aes128gcm_sealed_box_keeps_combined_data \(sharesStorage)")
         return sink
+    }
+
+    /// What the NIO figures' harness costs per 16 KiB record with no TLS at all: a write and
+    /// flush on one `EmbeddedChannel`, moved by `readOutbound` and `writeInbound` to another,
+    /// whose handler reads it. Both libraries' `*nio*_bulk_*` figures pay this on top of their
+    /// handlers.
+    private static func embeddedChannelCost(calls: Int) -> Int {
+        final class Counter: ChannelInboundHandler {
+            typealias InboundIn = ByteBuffer
+            var bytes = 0
+            func channelRead(context: ChannelHandlerContext, data: NIOAny) { bytes += unwrapInboundIn(data).readableBytes }
+        }
+        let loop = EmbeddedEventLoop()
+        let sender = EmbeddedChannel(loop: loop)
+        let counter = Counter()
+        let receiver = EmbeddedChannel(handler: counter, loop: loop)
+        let record = ByteBuffer(bytes: [UInt8](repeating: 0x5a, count: 16_384 + 22))
+        let result = measure("nio_embedded_pair_16k_record_no_tls", calls: calls) {
+            sender.writeAndFlush(record, promise: nil)
+            while let bytes = try? sender.readOutbound(as: ByteBuffer.self) { try? receiver.writeInbound(bytes) }
+            while (try? receiver.readInbound(as: ByteBuffer.self)) != nil {}
+            return counter.bytes
+        }
+        _ = try? sender.finish()
+        _ = try? receiver.finish()
+        return result
     }
 }
