@@ -75,11 +75,9 @@ extension KeySchedule {
     }
 
     private static let earlySHA256 = KeyedSecret(
-        SuiteHash.sha256.extract(salt: SymmetricKey(data: [UInt8]()), inputKeyMaterial: SymmetricKey(data: [UInt8](repeating: 0, count: 32))),
-        hash: .sha256)
+        zeroSaltSHA256.extract(inputKeyMaterial: SymmetricKey(data: [UInt8](repeating: 0, count: 32))), hash: .sha256)
     private static let earlySHA384 = KeyedSecret(
-        SuiteHash.sha384.extract(salt: SymmetricKey(data: [UInt8]()), inputKeyMaterial: SymmetricKey(data: [UInt8](repeating: 0, count: 48))),
-        hash: .sha384)
+        zeroSaltSHA384.extract(inputKeyMaterial: SymmetricKey(data: [UInt8](repeating: 0, count: 48))), hash: .sha384)
 
     private static let derivedSHA256 = deriveSecret(earlySHA256, suite: .TLS_AES_128_GCM_SHA256, label: "derived", transcriptHash: SuiteHash.sha256.emptyHash)
     private static let derivedSHA384 = deriveSecret(earlySHA384, suite: .TLS_AES_256_GCM_SHA384, label: "derived", transcriptHash: SuiteHash.sha384.emptyHash)

@@ -40,29 +40,28 @@ struct KeyedSecret: @unchecked Sendable {
     /// so the HMAC takes one update.
     func firstBlock(infoAndCounter: [UInt8], length: Int) -> SymmetricKey {
         precondition(length > 0 && expandsInOneBlock(length), "HKDF-Expand output longer than one block")
-        // One update: swift-crypto's HMAC.update is generic and costs more per call than per byte.
-        switch mac {
-        case .sha256(var keyed):
-            keyed.update(data: infoAndCounter)
-            return keyed.finalize().withUnsafeBytes { SymmetricKey(data: UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
-        case .sha384(var keyed):
-            keyed.update(data: infoAndCounter)
-            return keyed.finalize().withUnsafeBytes { SymmetricKey(data: UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
-        }
+        return infoAndCounter.withUnsafeBytes { authenticationCode(for: $0, length: length) }
     }
 
     /// HMAC(secret, inputKeyMaterial), a whole hash long: HKDF-Extract (RFC 5869 §2.2) with
     /// this secret as the salt.
     func extract(inputKeyMaterial: SymmetricKey) -> SymmetricKey {
-        inputKeyMaterial.withUnsafeBytes { input in
-            switch mac {
-            case .sha256(var keyed):
-                keyed.update(data: input)
-                return keyed.finalize().withUnsafeBytes { SymmetricKey(data: $0) }
-            case .sha384(var keyed):
-                keyed.update(data: input)
-                return keyed.finalize().withUnsafeBytes { SymmetricKey(data: $0) }
-            }
+        inputKeyMaterial.withUnsafeBytes { authenticationCode(for: $0, length: nil) }
+    }
+
+    /// HMAC(secret, message) from a copy of the keyed state, truncated to `length` if given.
+    /// One update: swift-crypto's HMAC.update is generic and costs more per call than per byte.
+    private func authenticationCode(for message: UnsafeRawBufferPointer, length: Int?) -> SymmetricKey {
+        func truncated(_ code: UnsafeRawBufferPointer) -> SymmetricKey {
+            SymmetricKey(data: UnsafeRawBufferPointer(rebasing: code.prefix(length ?? code.count)))
+        }
+        switch mac {
+        case .sha256(var keyed):
+            keyed.update(data: message)
+            return keyed.finalize().withUnsafeBytes(truncated)
+        case .sha384(var keyed):
+            keyed.update(data: message)
+            return keyed.finalize().withUnsafeBytes(truncated)
         }
     }
 
