@@ -19,4 +19,9 @@ public enum TicketRejection: String, Error, Sendable, Hashable, CaseIterable {
     case alreadyUsed
     /// The ticket was issued for another server name (SNI) than the one now requested.
     case serverNameMismatch
+    /// The session does not meet the server's current client-authentication policy: it has no
+    /// client certificate where one is now required, or its client chain no longer verifies
+    /// against the server's current trust roots (RFC 8446 §4.2.11 lets the server refuse any
+    /// PSK; OpenSSL's session ID context and Go's `checkForResumption` refuse these too).
+    case clientAuthenticationMismatch
 }

@@ -17,7 +17,8 @@ extension ServerHandshake.ExpectClientHello {
     /// Looks for a usable ticket among the client's PSK identities (RFC 8446 §4.2.11).
     ///
     /// A ticket that does not open, has expired, belongs to another suite hash or server name,
-    /// or whose age is implausible is skipped and counted: the handshake then falls back to a
+    /// whose age is implausible, or whose client identity does not meet the server's current
+    /// client-authentication policy is skipped and counted: the handshake then falls back to a
     /// full one. Only a ticket that opens but whose binder does not verify is fatal
     /// (`decrypt_error`), since that hello was tampered with. The binder is checked in constant
     /// time before the PSK is used for anything else.
@@ -61,11 +62,34 @@ extension ServerHandshake.ExpectClientHello {
                 statistics.recordRejection(.badBinder)
                 throw TLSError(.incorrectBinder)
             }
-            let certificates = (try? ChainVerification.parse(chainDER: state.clientCertificateChain)) ?? []
+            guard let certificates = clientIdentity(of: state, now: now) else {
+                statistics.recordRejection(.clientAuthenticationMismatch)
+                continue
+            }
             return ServerHandshake.ResumedSession(
                 state: state, early: early, identityIndex: index, mode: mode, clientCertificates: certificates)
         }
         return nil
+    }
+
+    /// The client's certificates for a resumed session, or nil when the session does not meet the
+    /// server's client-authentication policy as it is now, not as it was when the ticket was
+    /// issued: a fleet shares ticket keys across servers whose policies differ, and a server's
+    /// policy changes across restarts.
+    ///
+    /// A ticket's chain verified once, under the roots of the server (or the post-handshake
+    /// request) that issued it. So under `optional` and `required` the stored chain is verified
+    /// again, against today's roots at today's time; a chain verified before is answered from
+    /// the roots' cache. Under `required` a session without a chain is refused. Without client
+    /// authentication the session's identity is passed on as it was issued.
+    private func clientIdentity(of state: ServerSessionState, now: Date) -> [Certificate]? {
+        let chain = state.clientCertificateChain
+        guard let roots = configuration.clientAuthentication.trustRoots else {
+            return (try? ChainVerification.parse(chainDER: chain)) ?? []
+        }
+        guard !chain.isEmpty else { return configuration.clientAuthentication.isRequired ? nil : [] }
+        guard state.clientCertificateVerified else { return nil }
+        return try? ChainVerification.verify(chainDER: chain, roots: roots, serverName: nil, now: now)
     }
 
     /// RFC 8446 §4.2.11.1: the client's age (obfuscated age minus age_add) should be close to the
