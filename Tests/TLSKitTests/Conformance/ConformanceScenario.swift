@@ -2,10 +2,10 @@ import XCTest
 
 @testable import TLSKit
 
-/// One row of the alert table set up: the connection the crafted input is for, the real
+/// One row of the conformance table set up: the connection the crafted input is for, the real
 /// peer it talks to when there is one (it must read the alert), and the input itself.
 /// Everything the connection sent before the input has been taken from its output.
-struct AlertScenario {
+struct ConformanceScenario {
     let connection: TLSConnection
     var peer: TLSConnection?
     let input: () throws -> Void
@@ -13,13 +13,13 @@ struct AlertScenario {
 
 // MARK: Plaintext, before any keys
 
-extension AlertScenario {
+extension ConformanceScenario {
     /// A fresh server whose first input is `bytes`; there is no real peer.
-    static func server(receiving bytes: [UInt8], limits: (inout ConnectionLimits) -> Void = { _ in }) throws -> AlertScenario {
+    static func server(receiving bytes: [UInt8], limits: (inout ConnectionLimits) -> Void = { _ in }) throws -> ConformanceScenario {
         var configuration = BadInput.serverConfiguration()
         limits(&configuration.limits)
         let server = try ServerConnection(configuration: configuration)
-        return AlertScenario(connection: server, input: { try server.receive(bytes) })
+        return ConformanceScenario(connection: server, input: { try server.receive(bytes) })
     }
 
     /// A server receiving a real client's ClientHello, after `changing` it when given; the
@@ -27,7 +27,7 @@ extension AlertScenario {
     static func serverReceivingHello(
         client adjustClient: (inout ClientConfiguration) -> Void = { _ in }, server adjustServer: (inout ServerConfiguration) -> Void = { _ in },
         changing change: ((inout ClientHello) throws -> Void)? = nil
-    ) throws -> AlertScenario {
+    ) throws -> ConformanceScenario {
         var clientConfiguration = BadInput.clientConfiguration()
         adjustClient(&clientConfiguration)
         var serverConfiguration = BadInput.serverConfiguration()
@@ -40,14 +40,14 @@ extension AlertScenario {
             try change(&hello)
             bytes = WireRecords.handshake(.clientHello(hello))
         }
-        return AlertScenario(connection: server, peer: client, input: { try server.receive(bytes) })
+        return ConformanceScenario(connection: server, peer: client, input: { try server.receive(bytes) })
     }
 
     /// A server receiving the ClientHello of a client resuming a session that server issued,
     /// after `changing` the decoded ClientHello or its bytes; the client is the peer.
     static func serverReceivingResumption(
         changing change: ((inout ClientHello) throws -> Void)? = nil, bytes changeBytes: (inout [UInt8]) -> Void = { _ in }
-    ) throws -> AlertScenario {
+    ) throws -> ConformanceScenario {
         var serverConfiguration = TestPKI.serverConfiguration(BadInput.certified)
         serverConfiguration.ticketCount = 1
         var clientConfiguration = BadInput.clientConfiguration()
@@ -69,14 +69,14 @@ extension AlertScenario {
             bytes = WireRecords.handshake(.clientHello(hello))
         }
         changeBytes(&bytes)
-        return AlertScenario(connection: server, peer: client, input: { try server.receive(bytes) })
+        return ConformanceScenario(connection: server, peer: client, input: { try server.receive(bytes) })
     }
 
     /// A client that has sent its ClientHello receiving `answer` to it from a hand-made server.
-    static func client(answer: (ClientHello) throws -> [UInt8]) throws -> AlertScenario {
+    static func client(answer: (ClientHello) throws -> [UInt8]) throws -> ConformanceScenario {
         let client = try BadInput.client()
         let bytes = try answer(try BadInput.clientHello(from: client))
-        return AlertScenario(connection: client, input: { try client.receive(bytes) })
+        return ConformanceScenario(connection: client, input: { try client.receive(bytes) })
     }
 
     /// A valid ServerHello answering `hello` with an X25519 share, after `change`.
@@ -102,7 +102,7 @@ extension AlertScenario {
 
 // MARK: Under handshake keys
 
-extension AlertScenario {
+extension ConformanceScenario {
     /// A client receiving a real server's first flight; the server is the peer.
     ///
     /// `forging` rewrites the flight's protected handshake messages as a server holding the
@@ -111,7 +111,7 @@ extension AlertScenario {
         certified: CertifiedKey = BadInput.certified, trusting root: CertifiedKey? = nil, serverName: String = "localhost",
         limits: (inout ConnectionLimits) -> Void = { _ in }, tampering: (inout [UInt8]) -> Void = { _ in },
         forging forge: ((inout [[UInt8]]) throws -> Void)? = nil
-    ) throws -> AlertScenario {
+    ) throws -> ConformanceScenario {
         let secrets = KeyLogSecrets()
         var clientConfiguration = BadInput.clientConfiguration()
         clientConfiguration.trustRoots = .certificates([(root ?? certified).chain[0]])
@@ -125,14 +125,14 @@ extension AlertScenario {
             flight = try rewriteProtectedHandshake(flight, secret: try secrets.key("SERVER_HANDSHAKE_TRAFFIC_SECRET"), forge)
         }
         tampering(&flight)
-        return AlertScenario(connection: pair.client, peer: pair.server, input: { [flight] in try pair.client.receive(flight) })
+        return ConformanceScenario(connection: pair.client, peer: pair.server, input: { [flight] in try pair.client.receive(flight) })
     }
 
     /// A server receiving a real client's second flight (Certificate when asked, Finished);
     /// the client, done with its handshake, is the peer.
     static func serverReceivingClientFlight(
         client adjustClient: (inout ClientConfiguration) -> Void = { _ in }, server adjustServer: (inout ServerConfiguration) -> Void
-    ) throws -> AlertScenario {
+    ) throws -> ConformanceScenario {
         var clientConfiguration = BadInput.clientConfiguration()
         adjustClient(&clientConfiguration)
         var serverConfiguration = BadInput.serverConfiguration()
@@ -141,13 +141,13 @@ extension AlertScenario {
         try pair.server.receive(pair.client.takeOutput())
         try pair.client.receive(pair.server.takeOutput())
         let flight = pair.client.takeOutput()
-        return AlertScenario(connection: pair.server, peer: pair.client, input: { try pair.server.receive(flight) })
+        return ConformanceScenario(connection: pair.server, peer: pair.client, input: { try pair.server.receive(flight) })
     }
 }
 
 // MARK: Under application keys
 
-extension AlertScenario {
+extension ConformanceScenario {
     /// A server that completed its handshake receiving what `sending` returns: records the
     /// real client makes, or records sealed with `cipher` as the client would seal its next
     /// one (under CLIENT_TRAFFIC_SECRET_0, from sequence number 0). The client is the peer.
@@ -155,7 +155,7 @@ extension AlertScenario {
     static func connectedServer(
         limits: (inout ConnectionLimits) -> Void = { _ in }, peerCloses: Bool = false,
         sending: (ClientConnection, inout TestCipher) throws -> [UInt8]
-    ) throws -> AlertScenario {
+    ) throws -> ConformanceScenario {
         let secrets = KeyLogSecrets()
         var serverConfiguration = BadInput.serverConfiguration(keyLog: secrets)
         limits(&serverConfiguration.limits)
@@ -168,13 +168,13 @@ extension AlertScenario {
         }
         var cipher = TestCipher(secret: try secrets.key("CLIENT_TRAFFIC_SECRET_0"))
         let bytes = try sending(pair.client, &cipher)
-        return AlertScenario(connection: pair.server, peer: pair.client, input: { try pair.server.receive(bytes) })
+        return ConformanceScenario(connection: pair.server, peer: pair.client, input: { try pair.server.receive(bytes) })
     }
 }
 
 // MARK: Fixtures
 
-extension AlertScenario {
+extension ConformanceScenario {
     /// `der`, a certificate with a P-256 key, with the key's named curve relabelled as P-192
     /// (prime192v1, 1.2.840.10045.3.1.1): a certificate whose public key swift-certificates
     /// does not support. Its signature no longer verifies, but parsing fails before that.

@@ -1,0 +1,317 @@
+import Foundation
+import XCTest
+
+@testable import TLSKit
+
+/// The conformance table: RFC 8446's MUST and MUST NOT sentences about what a peer may send,
+/// each enforced by a crafted peer input, rows grouped by the section they enforce. Each row
+/// names its section, the side that receives the input, and what must happen; every row runs
+/// even when an earlier one fails. The table documents what TLSKit guarantees.
+///
+/// A failing row must: throw a `TLSError` with the row's `alertSent` and `code`; put the alert
+/// on the wire (the plaintext record `15 03 03 00 02 02 XX` before keys; once keys are in use,
+/// a protected record that the real peer reads as `alertReceived == XX`); and stay failed (every
+/// later call throws the same error, see `assertFails`). An "ignored" row checks that the input
+/// changes nothing: no error, nothing read, nothing answered.
+///
+/// Every alert the core can send has at least one row. `insufficient_security` has none: no
+/// code path in Sources/ throws `TLSError.Reason.insufficientSecurity`, so the core cannot send it.
+final class ConformanceTableTests: XCTestCase {
+    enum Side: String { case client, server }
+
+    /// Where the failing side's alert is: in a plaintext record, or protected by its write keys.
+    enum Wire { case plaintext, protected }
+
+    enum Expectation {
+        case fails(AlertDescription, TLSError.Code, Wire)
+        /// RFC 8446 §6.1: data after close_notify is ignored.
+        case ignored
+    }
+
+    struct Row {
+        /// The RFC 8446 section whose requirement the row enforces ("§4.1.3"); another RFC is
+        /// named ("RFC 7301 §3.2"); "limits" marks TLSKit's own bounds, which no RFC sets.
+        let section: String
+        let name: String
+        let side: Side
+        let expectation: Expectation
+        let scenario: () throws -> ConformanceScenario
+
+        init(
+            _ section: String, _ name: String, _ side: Side, _ expectation: Expectation,
+            _ scenario: @escaping () throws -> ConformanceScenario
+        ) {
+            self.section = section
+            self.name = name
+            self.side = side
+            self.expectation = expectation
+            self.scenario = scenario
+        }
+    }
+
+    /// Every alert the core can send; each needs at least one failing row.
+    static let sendableAlerts: [AlertDescription] = [
+        .decodeError, .unexpectedMessage, .illegalParameter, .handshakeFailure, .badCertificate, .unsupportedCertificate,
+        .certificateExpired, .unknownCA, .decryptError, .badRecordMAC, .recordOverflow, .protocolVersion, .missingExtension,
+        .unsupportedExtension, .noApplicationProtocol, .certificateRequired, .internalError,
+    ]
+
+    static let rows: [Row] = [
+        // §4: handshake messages come in the order of §4.4.1 and §2; any other order is an unexpected_message.
+        Row("§4", "NewSessionTicket sent by a client", .server, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .connectedServer { _, cipher in
+                let ticket = NewSessionTicket(lifetime: 60, ageAdd: 1, nonce: [0], ticket: [1, 2, 3])
+                return try cipher.seal(.handshake, HandshakeMessage.newSessionTicket(ticket).encoded())
+            }
+        },
+        Row("§4", "Finished before the ClientHello", .server, .fails(.unexpectedMessage, .peerMisbehaved, .plaintext)) {
+            try .server(receiving: WireRecords.handshake(.finished(Finished(verifyData: Array(repeating: 1, count: 32)))))
+        },
+        Row("§4", "ClientHello sent to a client", .client, .fails(.unexpectedMessage, .peerMisbehaved, .plaintext)) {
+            try .client { WireRecords.handshake(.clientHello($0)) }
+        },
+        // §4.1.1: a server that cannot negotiate a supported set of parameters aborts with handshake_failure.
+        Row("§4.1.1", "no cipher suite in common", .server, .fails(.handshakeFailure, .handshakeFailure, .plaintext)) {
+            try .serverReceivingHello(server: { $0.cipherSuites = [.TLS_AES_256_GCM_SHA384] })
+        },
+        Row("§4.1.1", "no key exchange group in common", .server, .fails(.handshakeFailure, .handshakeFailure, .plaintext)) {
+            try .serverReceivingHello(server: { $0.groups = [.secp384r1] })
+        },
+        // §4.1.3: the ServerHello echoes the client's offer: a cipher suite that was not offered is an illegal_parameter.
+        Row("§4.1.3", "ServerHello selecting a suite not offered", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0) { $0.cipherSuite = .TLS_AES_256_GCM_SHA384 } }
+        },
+        // §4.1.4: a HelloRetryRequest that would not change the ClientHello is an illegal_parameter.
+        Row("§4.1.4", "HelloRetryRequest without group or cookie (no change)", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.helloRetryRequest(answering: $0, group: nil) }
+        },
+        // §4.2: an extension response the client did not ask for is an unsupported_extension.
+        Row("§4.2", "ALPN in EncryptedExtensions the client did not offer", .client, .fails(.unsupportedExtension, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: {
+                let alpn = RawExtension(type: .applicationLayerProtocolNegotiation, data: [0, 3, 2, 0x68, 0x32])
+                $0.replace(.encryptedExtensions, with: .encryptedExtensions(EncryptedExtensions(other: [alpn])))
+            })
+        },
+        // §4.2.1: TLS 1.3 is negotiated with supported_versions only; without it the peer wants TLS 1.2 or older.
+        Row("§4.2.1", "TLS 1.2 ClientHello (no supported_versions)", .server, .fails(.protocolVersion, .unsupportedProtocolVersion, .plaintext)) {
+            try .serverReceivingHello(changing: { $0.extensions.supportedVersions = nil })
+        },
+        Row("§4.2.1", "TLS 1.2 ServerHello (no supported_versions)", .client, .fails(.protocolVersion, .unsupportedProtocolVersion, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0) { $0.extensions.supportedVersion = nil } }
+        },
+        // §4.2.8: a HelloRetryRequest asks for a group the client offered and did not share; a ServerHello
+        // without a PSK carries the server's share.
+        Row("§4.2.8", "HelloRetryRequest for the group already shared (no change)", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.helloRetryRequest(answering: $0, group: .x25519) }
+        },
+        Row("§4.2.8", "ServerHello without key_share", .client, .fails(.missingExtension, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0) { $0.extensions.keyShare = nil } }
+        },
+        // §4.2.9: a client offering a PSK must say how it may be used.
+        Row("§4.2.9", "pre_shared_key without psk_key_exchange_modes", .server, .fails(.missingExtension, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingResumption(changing: { $0.extensions.pskKeyExchangeModes = nil })
+        },
+        // §4.2.11: pre_shared_key is the last extension of the ClientHello.
+        Row("§4.2.11", "pre_shared_key not last in the ClientHello", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingResumption(changing: { hello in
+                let offered = try XCTUnwrap(hello.extensions.preSharedKey, "the resuming ClientHello offers a PSK")
+                hello.extensions.preSharedKey = nil
+                hello.extensions.receivedTypes = []
+                hello.extensions.other += [
+                    RawExtension(.preSharedKey) { offered.encode(into: &$0) }, RawExtension(type: ExtensionType(rawValue: 0x7A7A), data: []),
+                ]
+            })
+        },
+        // §4.2.11.2: the server validates the binder before accepting the PSK.
+        Row("§4.2.11.2", "corrupted PSK binder", .server, .fails(.decryptError, .peerMisbehaved, .plaintext)) {
+            // The binder is the last field of the ClientHello.
+            try .serverReceivingResumption(bytes: { $0[$0.count - 1] ^= 0x01 })
+        },
+        // §4.4.2.4: certificates are validated (RFC 5280; the alerts are those of §6.2); a server that
+        // requires a client certificate may refuse its absence with certificate_required.
+        Row("§4.4.2.4", "server certificate for another host name", .client, .fails(.badCertificate, .certificateVerificationFailed, .protected)) {
+            try .clientReceivingServerFlight(certified: TestPKI.certifiedKey(names: ["localhost"]), serverName: "example.com")
+        },
+        Row("§4.4.2.4", "server certificate with a P-192 key", .client, .fails(.unsupportedCertificate, .certificateVerificationFailed, .protected)) {
+            let leaf = try ConformanceScenario.relabelledAsP192(BadInput.certified.chainDER[0])
+            return try .clientReceivingServerFlight(forging: {
+                $0.replace(
+                    .certificate, with: .certificate(CertificateMessage(requestContext: [], entries: [CertificateEntry(certificateData: leaf)])))
+            })
+        },
+        Row("§4.4.2.4", "server certificate past its validity", .client, .fails(.certificateExpired, .certificateVerificationFailed, .protected)) {
+            // Valid for one day, a week ago.
+            let expired = try CertifiedKey.selfSigned(names: ["localhost"], key: .generateP256(), now: Date() - 7 * 24 * 60 * 60)
+            return try .clientReceivingServerFlight(certified: expired)
+        },
+        Row("§4.4.2.4", "server certificate from an untrusted root", .client, .fails(.unknownCA, .certificateVerificationFailed, .protected)) {
+            try .clientReceivingServerFlight(trusting: TestPKI.certifiedKey())
+        },
+        Row("§4.4.2.4", "client certificate from an untrusted root", .server, .fails(.unknownCA, .certificateVerificationFailed, .protected)) {
+            try .serverReceivingClientFlight(
+                client: { $0.certificate = TestPKI.certifiedKey(names: ["client.example"]) },
+                server: { $0.clientAuthentication = .optional(trustRoots: .certificates([TestPKI.certifiedKey().chain[0]])) })
+        },
+        Row("§4.4.2.4", "no client certificate when one is required", .server, .fails(.certificateRequired, .handshakeFailure, .protected)) {
+            try .serverReceivingClientFlight(server: { $0.clientAuthentication = .required(trustRoots: .certificates([])) })
+        },
+        // §4.4.3: a CertificateVerify signature that does not verify is a decrypt_error.
+        Row("§4.4.3", "server CertificateVerify signature flipped", .client, .fails(.decryptError, .certificateVerificationFailed, .protected)) {
+            try .clientReceivingServerFlight(forging: { $0.flipLastByte(of: .certificateVerify) })
+        },
+        // §4.4.4: verify_data is Hash.length bytes, and a Finished that does not match is a decrypt_error.
+        Row("§4.4.4", "server Finished of 31 bytes", .client, .fails(.decodeError, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: {
+                $0.replace(.finished, with: .finished(Finished(verifyData: Array(repeating: 0, count: 31))))
+            })
+        },
+        Row("§4.4.4", "server Finished verify_data flipped", .client, .fails(.decryptError, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: { $0.flipLastByte(of: .finished) })
+        },
+        // §4.6.3: a KeyUpdate before Finished is an unexpected_message; request_update is 0 or 1.
+        Row("§4.6.3", "KeyUpdate inside the server's first flight", .client, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: {
+                $0.insert(HandshakeMessage.keyUpdate(KeyUpdate(request: .notRequested)).encoded(), at: 1)
+            })
+        },
+        Row("§4.6.3", "KeyUpdate with request_update 2", .server, .fails(.illegalParameter, .peerMisbehaved, .protected)) {
+            try .connectedServer { _, cipher in try cipher.seal(.handshake, [HandshakeType.keyUpdate.rawValue, 0, 0, 1, 2]) }
+        },
+        // §5: an unexpected record type is an unexpected_message.
+        Row("§5", "application data before the handshake", .server, .fails(.unexpectedMessage, .peerMisbehaved, .plaintext)) {
+            try .server(receiving: WireRecords.record(.applicationData, Array(repeating: 7, count: 40)))
+        },
+        // §5.1: a plaintext record holds at most 2^14 bytes; an alert record holds exactly one alert.
+        Row("§5.1", "record length over 2^14 + 256", .server, .fails(.recordOverflow, .peerMisbehaved, .plaintext)) {
+            try .server(receiving: [0x16, 0x03, 0x03, 0x41, 0x01])
+        },
+        Row("§5.1", "alert record of three bytes", .server, .fails(.decodeError, .peerMisbehaved, .plaintext)) {
+            try .server(receiving: WireRecords.record(.alert, [2, 40, 0]))
+        },
+        // §5.2: a record that does not decrypt is a bad_record_mac; a protected record holds at most 2^14 + 256 bytes.
+        Row("§5.2", "application data record with a flipped tag bit", .server, .fails(.badRecordMAC, .peerMisbehaved, .protected)) {
+            try .connectedServer { _, cipher in
+                var record = try cipher.seal(.applicationData, Array("attack at dawn".utf8))
+                record[record.count - 1] ^= 0x01
+                return record
+            }
+        },
+        Row("§5.2", "server flight with a flipped tag bit", .client, .fails(.badRecordMAC, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(tampering: { $0[$0.count - 1] ^= 0x01 })
+        },
+        Row("§5.2", "protected record length over 2^14 + 256", .server, .fails(.recordOverflow, .peerMisbehaved, .protected)) {
+            try .connectedServer { _, _ in [0x17, 0x03, 0x03, 0x41, 0x01] }
+        },
+        // §6: a message that cannot be parsed by its syntax is a decode_error.
+        Row("§6", "ClientHello body that does not decode", .server, .fails(.decodeError, .peerMisbehaved, .plaintext)) {
+            try .server(receiving: WireRecords.record(.handshake, [HandshakeType.clientHello.rawValue, 0, 0, 4, 0xDE, 0xAD, 0xBE, 0xEF]))
+        },
+        // §6.1: after close_notify, whatever the peer sends is ignored.
+        Row("§6.1", "protected application data after close_notify, same receive", .server, .ignored) {
+            try .connectedServer { _, cipher in
+                try cipher.seal(.alert, [1, AlertDescription.closeNotify.rawValue]) + cipher.seal(.applicationData, Array("late".utf8))
+            }
+        },
+        Row("§6.1", "bad records and a fatal alert after close_notify, later receives", .server, .ignored) {
+            try .connectedServer(peerCloses: true) { _, _ in
+                WireRecords.record(.applicationData, Array(repeating: 0xAA, count: 32)) + WireRecords.record(ContentType(rawValue: 0x20), [1])
+                    + WireRecords.record(.alert, [2, AlertDescription.handshakeFailure.rawValue]) + [0x17, 0x03, 0x03, 0xFF, 0xFF]
+            }
+        },
+        // §9.2: a TLS 1.3 ClientHello with supported_groups carries key_share, or the server sends missing_extension.
+        Row("§9.2", "ClientHello without key_share", .server, .fails(.missingExtension, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingHello(changing: { $0.extensions.keyShares = nil })
+        },
+        // RFC 7301 §3.2: ALPN with no protocol in common is a no_application_protocol.
+        Row("RFC 7301 §3.2", "no application protocol in common", .server, .fails(.noApplicationProtocol, .handshakeFailure, .plaintext)) {
+            try .serverReceivingHello(client: { $0.applicationProtocols = ["h2"] }, server: { $0.applicationProtocols = ["http/1.1"] })
+        },
+        // TLSKit's own bounds (ConnectionLimits): no RFC sets them; each alert is the one the mapping gives its reason.
+        Row("limits", "unread application data over maximumBufferedPlaintext", .server, .fails(.internalError, .limitExceeded, .protected)) {
+            try .connectedServer(limits: { $0.maximumBufferedPlaintext = 20_000 }) { _, cipher in
+                try cipher.seal(.applicationData, Array(repeating: 7, count: 16_384))
+                    + cipher.seal(.applicationData, Array(repeating: 7, count: 16_384))
+            }
+        },
+        Row("limits", "handshake message over maximumHandshakeMessageSize", .server, .fails(.decodeError, .limitExceeded, .plaintext)) {
+            try .server(
+                receiving: WireRecords.record(.handshake, [HandshakeType.clientHello.rawValue, 0x00, 0x10, 0x01]),
+                limits: {
+                    $0.maximumHandshakeMessageSize = 4_096
+                })
+        },
+        Row("limits", "server chain over maximumCertificateChainLength", .client, .fails(.badCertificate, .limitExceeded, .protected)) {
+            let leaf = BadInput.certified
+            let padded = try CertifiedKey(chain: Array(repeating: leaf.chain[0], count: 3), privateKey: leaf.privateKey)
+            return try .clientReceivingServerFlight(certified: padded, trusting: leaf, limits: { $0.maximumCertificateChainLength = 2 })
+        },
+        Row("limits", "empty records over maximumEmptyRecordsInARow", .server, .fails(.unexpectedMessage, .limitExceeded, .protected)) {
+            try .connectedServer(limits: { $0.maximumEmptyRecordsInARow = 4 }) { _, cipher in
+                try (0..<5).flatMap { _ in try cipher.seal(.applicationData, []) }
+            }
+        },
+        Row("limits", "KeyUpdates over maximumKeyUpdatesInARow", .server, .fails(.unexpectedMessage, .limitExceeded, .protected)) {
+            try .connectedServer(limits: { $0.maximumKeyUpdatesInARow = 3 }) { client, _ in
+                for _ in 0..<4 { try client.updateKeys() }
+                return client.takeOutput()
+            }
+        },
+        Row("limits", "ClientHello over maximumBytesBeforeHandshake", .server, .fails(.unexpectedMessage, .limitExceeded, .plaintext)) {
+            try .serverReceivingHello(
+                server: { $0.limits.maximumBytesBeforeHandshake = 1_000 },
+                changing: { $0.extensions.other.append(RawExtension(type: .padding, data: Array(repeating: 0, count: 1_200))) })
+        },
+        Row("limits", "server flight over maximumBytesBeforeHandshake", .client, .fails(.unexpectedMessage, .limitExceeded, .protected)) {
+            // The ServerHello and change_cipher_spec fit; the protected rest of the flight does not.
+            try .clientReceivingServerFlight(limits: { $0.maximumBytesBeforeHandshake = 300 })
+        },
+    ]
+
+    func testEveryRowHolds() {
+        let rows = Self.rows
+        XCTAssertEqual(Set(rows.map(\.name)).count, rows.count, "row names are unique")
+        let sections = rows.map(\.section).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+        XCTAssertEqual(Set(sections).count, sections.count, "the rows of each section are together: \(sections)")
+        for row in rows { run(row) }
+
+        var covered = Set<AlertDescription>()
+        for row in rows { if case .fails(let alert, _, _) = row.expectation { covered.insert(alert) } }
+        for alert in Self.sendableAlerts {
+            XCTAssertTrue(covered.contains(alert), "no row sends \(alert)")
+        }
+        XCTAssertTrue(rows.contains { if case .ignored = $0.expectation { return true } else { return false } }, "no close_notify row")
+        print("conformance table: \(rows.count) rows")
+    }
+
+    private func run(_ row: Row) {
+        let name = "\(row.section) \(row.name) [\(row.side.rawValue)]"
+        let scenario: ConformanceScenario
+        do {
+            scenario = try row.scenario()
+        } catch {
+            return XCTFail("\(name): the scenario could not be set up: \(error)")
+        }
+        XCTAssertEqual(scenario.connection is ClientConnection ? Side.client : .server, row.side, "\(name): receiving side")
+        switch row.expectation {
+        case .fails(let alert, let code, let wire):
+            guard let failure = assertFails(scenario.connection, sending: alert, code: code, name, scenario.input) else { return }
+            switch wire {
+            case .plaintext:
+                assertPlaintextAlert(failure.output, alert, name)
+            case .protected:
+                let records = (try? WireRecords.split(failure.output)) ?? []
+                XCTAssertFalse(records.contains { $0.contentType == .alert }, "\(name): the alert is not plaintext")
+                XCTAssertEqual(records.last?.contentType, .applicationData, "\(name): the alert is protected")
+                XCTAssertNotNil(scenario.peer, "\(name): a protected alert needs the real peer to read it")
+            }
+            if let peer = scenario.peer { assertPeerReceivesAlert(failure.output, peer: peer, alert, name) }
+        case .ignored:
+            XCTAssertNoThrow(try scenario.input(), "\(name): ignored")
+            let connection = scenario.connection
+            XCTAssertNil(connection.error, name)
+            XCTAssertTrue(connection.isPeerClosed, name)
+            XCTAssertNil(connection.readApplicationData(), "\(name): nothing is read")
+            XCTAssertEqual(connection.takeOutput(), [], "\(name): nothing is answered")
+        }
+    }
+}
