@@ -41,6 +41,20 @@ public struct NamedGroup: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// The groups TLSKit implements, in its default preference order.
     public static let supported: [NamedGroup] = [.x25519, .secp256r1, .secp384r1]
 
+    /// The length of a key share for this group, for the groups whose shares have one fixed
+    /// length: 32 bytes for X25519 (RFC 8446 §4.2.8.2 and RFC 7748), and an uncompressed point,
+    /// 1 + 2 × the coordinate length, for the NIST curves (§4.2.8.2).
+    var keyShareLength: Int? {
+        switch self {
+        case .x25519: return 32
+        case .x448: return 56
+        case .secp256r1: return 65
+        case .secp384r1: return 97
+        case .secp521r1: return 133
+        default: return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .secp256r1: return "secp256r1"
@@ -195,9 +209,19 @@ struct HandshakeType: RawRepresentable, Hashable, Sendable, CustomStringConverti
 }
 
 /// Record content types (RFC 8446 §5.1).
-struct ContentType: RawRepresentable, Hashable, Sendable {
+struct ContentType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     var rawValue: UInt8
     init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    var description: String {
+        switch self {
+        case .changeCipherSpec: return "change_cipher_spec"
+        case .alert: return "alert"
+        case .handshake: return "handshake"
+        case .applicationData: return "application_data"
+        default: return "content type \(rawValue)"
+        }
+    }
 
     static let invalid = ContentType(rawValue: 0)
     static let changeCipherSpec = ContentType(rawValue: 20)

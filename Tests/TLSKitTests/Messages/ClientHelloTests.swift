@@ -135,7 +135,7 @@ final class ClientHelloTests: XCTestCase {
             RawExtension(type: .supportedVersions, data: [0]),  // empty list
             RawExtension(type: .supportedGroups, data: [0, 2, 0, 0x1d, 0]),  // trailing byte
             RawExtension(type: .signatureAlgorithms, data: [0, 0]),  // empty list
-            RawExtension(type: .keyShare, data: [0, 4, 0, 0x1d, 0, 0]),  // empty key_exchange
+            RawExtension(type: .keyShare, data: [0, 4, 0, 0x1d, 0, 5]),  // key_exchange declared longer than what follows
             RawExtension(type: .pskKeyExchangeModes, data: [0]),  // empty list
             RawExtension(type: .applicationLayerProtocolNegotiation, data: [0, 1, 0]),  // empty protocol name
             RawExtension(type: .cookie, data: [0, 0]),  // empty cookie

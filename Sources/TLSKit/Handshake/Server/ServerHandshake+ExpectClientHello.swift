@@ -17,6 +17,11 @@ extension ServerHandshake {
 
         func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             let extensions = hello.extensions
+            // RFC 8446 Appendix D.5: "Any endpoint receiving a Hello message with
+            // ClientHello.legacy_version or ServerHello.legacy_version set to 0x0300 MUST abort the
+            // handshake with a protocol_version alert"; SSL 3.0 and anything older, whatever
+            // supported_versions offers.
+            guard hello.legacyVersion > 0x0300 else { throw TLSError(.unsupportedVersion) }
             // RFC 8446 §4.2.1: a ClientHello without TLS 1.3 in supported_versions comes from an older client.
             guard let versions = extensions.supportedVersions, versions.contains(.tls13) else { throw TLSError(.unsupportedVersion) }
             // RFC 8446 §4.1.2: TLS 1.3 ClientHellos carry exactly one compression method, null.
@@ -93,11 +98,18 @@ extension ServerHandshake {
             return configuration.resumptionModes.first { modes.contains($0.codePoint) }
         }
 
-        /// RFC 8446 §4.2.8: each share is for a group in supported_groups, at most one per group.
+        /// RFC 8446 §4.2.8: each share is for a group in supported_groups, at most one per group,
+        /// and of the length its group gives it. An empty share, or one of the wrong length, is
+        /// an illegal value for its group, as a point off the curve is (§4.2.8.2).
         private func validate(keyShares: [KeyShareEntry], clientGroups: [NamedGroup]) throws {
             try Negotiation.requireDistinct(keyShares.map(\.group), "key share group")
-            for share in keyShares where !clientGroups.contains(share.group) {
-                throw TLSError(.illegalParameter("key share for \(share.group) not in supported_groups"))
+            for share in keyShares {
+                guard clientGroups.contains(share.group) else {
+                    throw TLSError(.illegalParameter("key share for \(share.group) not in supported_groups"))
+                }
+                guard !share.keyExchange.isEmpty, share.group.keyShareLength.map({ $0 == share.keyExchange.count }) ?? true else {
+                    throw TLSError(.illegalParameter("key share of \(share.keyExchange.count) bytes for \(share.group)"))
+                }
             }
         }
 
@@ -123,6 +135,8 @@ extension ServerHandshake {
                 throw TLSError(.illegalParameter("second ClientHello must share exactly the group asked for"))
             }
             guard hello.legacySessionID == retry.legacySessionID else { throw TLSError(.illegalParameter("legacy_session_id changed")) }
+            // RFC 8446 §4.1.2: the client removes early_data: "Early data is not permitted after a HelloRetryRequest."
+            guard !hello.extensions.earlyData else { throw TLSError(.illegalParameter("early_data after HelloRetryRequest")) }
             if let cookie = retry.cookie {
                 guard let echoed = hello.extensions.cookie else { throw TLSError(.missingExtension("cookie")) }
                 guard constantTimeEquals(echoed, cookie) else { throw TLSError(.illegalParameter("cookie does not match")) }

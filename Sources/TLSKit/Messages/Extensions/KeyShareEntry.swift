@@ -12,7 +12,10 @@ struct KeyShareEntry: Hashable, Sendable {
 extension KeyShareEntry {
     init(from reader: inout ByteReader) throws {
         group = NamedGroup(rawValue: try reader.readUInt16())
-        keyExchange = try reader.readVector16(minimum: 1)
+        // The syntax says <1..2^16-1>, but an empty share is refused where its group is
+        // known, as an illegal value for that group (illegal_parameter), like any share of the
+        // wrong length, rather than as a malformed message.
+        keyExchange = try reader.readVector16()
     }
 
     func encode(into writer: inout ByteWriter) {
