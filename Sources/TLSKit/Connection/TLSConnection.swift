@@ -40,6 +40,8 @@ public class TLSConnection {
     /// ClientHello (kept here: asking the state machine would copy its state).
     private let isServer: Bool
     private var receivedHandshakeMessage = false
+    /// Set on a server while it skips 0-RTT records it did not accept.
+    private var skippedEarlyData: SkippedEarlyData?
     /// Role-specific reactions to events (new-session handlers, session stores).
     var eventObserver: ((TLSEvent) -> Void)?
     /// Called once if the connection fails before its handshake completes.
@@ -260,6 +262,11 @@ extension TLSConnection {
         if record.contentType != .applicationData && record.body.count > TLSRecord.maximumPlaintextLength {
             throw TLSError(.recordOverflow)
         }
+        // RFC 8446 §5.1: "Handshake messages MUST NOT be interleaved with other record types."
+        // A protected record's type is known once it is opened, below.
+        if record.contentType != .handshake && record.contentType != .applicationData && !reassembler.isEmpty {
+            throw TLSError(.unexpectedMessage("\(record.contentType) record inside a split handshake message"))
+        }
         switch record.contentType {
         case .changeCipherSpec:
             // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake;
@@ -274,8 +281,25 @@ extension TLSConnection {
         case .handshake where readProtection == nil:
             try receiveHandshake(record.fragment)
         case .applicationData:
+            if skippedEarlyData?.mode == .protected { return try skippedEarlyData!.skip(bodyLength: record.body.count) }
             guard readProtection != nil else { throw TLSError(.unexpectedMessage("protected record before keys")) }
-            let (type, content, decryptedLength) = try readProtection!.openContent(record)
+            let (type, content, decryptedLength): (ContentType, Data, Int)
+            do {
+                (type, content, decryptedLength) = try readProtection!.openContent(record)
+            } catch let error as TLSError where error.reason == .badRecordMAC && skippedEarlyData != nil {
+                return try skippedEarlyData!.skip(bodyLength: record.body.count)
+            }
+            // RFC 8446 §4.2.10: the first record that opens is the start of the client's second flight.
+            skippedEarlyData = nil
+            if type != .handshake && !reassembler.isEmpty {
+                throw TLSError(.unexpectedMessage("\(type) record inside a split handshake message"))
+            }
+            // RFC 8446 §5.4: "Implementations MUST NOT send Handshake and Alert records that have a
+            // zero-length TLSInnerPlaintext.content; if such a message is received, the receiving
+            // implementation MUST terminate the connection with an unexpected_message alert."
+            if content.isEmpty && (type == .handshake || type == .alert) {
+                throw TLSError(.unexpectedMessage("\(type) record with no content"))
+            }
             switch type {
             case .handshake: try receiveHandshake(Array(content))
             case .alert: try receiveAlert(Array(content))
@@ -335,6 +359,8 @@ extension TLSConnection {
     }
 
     private func receiveAlert(_ content: [UInt8]) throws {
+        // RFC 8446 §5.1 and §5.4: alert records are never empty.
+        guard !content.isEmpty else { throw TLSError(.unexpectedMessage("alert record with no content")) }
         guard content.count == 2 else { throw TLSError(.malformedMessage("alert of \(content.count) bytes")) }
         let description = AlertDescription(rawValue: content[1])
         switch description {
@@ -367,6 +393,12 @@ extension TLSConnection {
             let changedReadKeys = output.actions.contains {
                 if case .installReadKeys = $0 { return true }
                 return false
+            }
+            if isServer, case .clientHello(let hello) = message {
+                // A ServerHello installs the handshake keys; a HelloRetryRequest leaves none.
+                skippedEarlyData =
+                    hello.extensions.earlyData
+                    ? SkippedEarlyData(mode: changedReadKeys ? .undecryptable : .protected, limit: limits.maximumSkippedEarlyData) : nil
             }
             // RFC 8446 §5.1: a key change must fall on a record boundary. Checked before the
             // step's output is applied, so a refused message is answered by the alert alone.

@@ -1,16 +1,44 @@
 /// Reassembles handshake messages from record fragments: messages may be split
 /// across records or several may share one record (RFC 8446 §5.1).
 ///
-/// The declared length of each message is checked against a limit as soon as its
-/// header arrives, so a peer cannot make us buffer an arbitrarily large message.
+/// The declared length of each message is checked as soon as its header arrives, so a peer
+/// cannot make us buffer more than the message could legally hold: first against the largest
+/// body RFC 8446's syntax allows for its type (``largestBody(of:)``; past it, `decode_error`),
+/// then against ``ConnectionLimits/maximumHandshakeMessageSize``.
 struct HandshakeReassembler {
-    /// The largest body accepted. 64 KiB covers real certificate chains; the protocol
-    /// allows up to 16 MiB, which no honest peer needs (Go's crypto/tls uses the same bound).
+    /// The largest body accepted of any type.
     let maximumMessageSize: Int
     private var buffer: [UInt8] = []
 
-    init(maximumMessageSize: Int = 65_536) {
+    init(maximumMessageSize: Int = ConnectionLimits().maximumHandshakeMessageSize) {
         self.maximumMessageSize = maximumMessageSize
+    }
+
+    /// The largest body each TLS 1.3 message can have, from its structure in RFC 8446 §4: every
+    /// variable-length field at its maximum. nil for types TLS 1.3 does not send, which the
+    /// decoder refuses once their header is read.
+    static func largestBody(of type: HandshakeType) -> Int? {
+        switch type {
+        // version, random, legacy_session_id<0..32>, cipher_suites<2..2^16-2>,
+        // legacy_compression_methods<1..2^8-1>, extensions<8..2^16-1>: 131,396 bytes.
+        case .clientHello: return 2 + 32 + (1 + 32) + (2 + 65_534) + (1 + 255) + (2 + 65_535)
+        // version, random, legacy_session_id_echo<0..32>, cipher_suite, compression, extensions<6..2^16-1>.
+        case .serverHello: return 2 + 32 + (1 + 32) + 2 + 1 + (2 + 65_535)
+        // lifetime, age_add, ticket_nonce<0..255>, ticket<1..2^16-1>, extensions<0..2^16-2>.
+        case .newSessionTicket: return 4 + 4 + (1 + 255) + (2 + 65_535) + (2 + 65_534)
+        case .endOfEarlyData: return 0
+        case .encryptedExtensions: return 2 + 65_535
+        // certificate_request_context<0..2^8-1>, extensions<2..2^16-1>.
+        case .certificateRequest: return (1 + 255) + (2 + 65_535)
+        // certificate_request_context<0..2^8-1>, certificate_list<0..2^24-1>: the configured limit binds first.
+        case .certificate: return (1 + 255) + (3 + (1 << 24) - 1)
+        // algorithm, signature<0..2^16-1>.
+        case .certificateVerify: return 2 + 2 + 65_535
+        // verify_data is Hash.length: 48 bytes for SHA-384, the longest hash of a TLS 1.3 suite.
+        case .finished: return 48
+        case .keyUpdate: return 1
+        default: return nil
+        }
     }
 
     /// Adds the plaintext of one handshake record.
@@ -23,6 +51,9 @@ struct HandshakeReassembler {
     mutating func next() throws -> (type: HandshakeType, body: [UInt8], raw: [UInt8])? {
         var reader = ByteReader(buffer)
         guard let type = try? reader.readUInt8(), let length = try? reader.readUInt24() else { return nil }
+        if let largest = Self.largestBody(of: HandshakeType(rawValue: type)), length > largest {
+            throw TLSError(.malformedMessage("\(HandshakeType(rawValue: type)) of \(length) bytes (at most \(largest))"))
+        }
         guard length <= maximumMessageSize else {
             throw TLSError(.limitExceeded("handshake message of \(length) bytes", alert: .decodeError))
         }

@@ -61,7 +61,8 @@ final class BadInputTests: XCTestCase {
             // RFC 8446 §6: an alert is exactly a level and a description.
             RawInputCase(name: "alert of one byte", bytes: WireRecords.record(.alert, [2]), alert: .decodeError),
             RawInputCase(name: "alert of three bytes", bytes: WireRecords.record(.alert, [2, 40, 0]), alert: .decodeError),
-            RawInputCase(name: "empty alert record", bytes: WireRecords.record(.alert, []), alert: .decodeError),
+            // RFC 8446 §5.4: an alert with no content at all is an unexpected_message.
+            RawInputCase(name: "empty alert record", bytes: WireRecords.record(.alert, []), alert: .unexpectedMessage),
             // Handshake messages that cannot be decoded, or come out of order (RFC 8446 §4, §6.2).
             RawInputCase(
                 name: "garbage ClientHello body", bytes: WireRecords.record(.handshake, Self.message(.clientHello, [0xDE, 0xAD, 0xBE, 0xEF])),
@@ -83,8 +84,11 @@ final class BadInputTests: XCTestCase {
                 name: "unknown handshake type 99", bytes: WireRecords.record(.handshake, Self.message(HandshakeType(rawValue: 99), [])),
                 alert: .unexpectedMessage),
             RawInputCase(
-                name: "handshake message declared longer than the limit", bytes: WireRecords.record(.handshake, [1, 0x01, 0x00, 0x01]),
-                alert: .decodeError, code: .limitExceeded),
+                name: "ClientHello declared longer than any legal one", bytes: WireRecords.record(.handshake, [1, 0x02, 0x01, 0x45]),
+                alert: .decodeError),
+            RawInputCase(
+                name: "Finished declared at 196,608 bytes", bytes: WireRecords.record(.handshake, [20, 0x03, 0x00, 0x00]),
+                alert: .decodeError),
         ]
         for row in cases {
             let server = try BadInput.server()

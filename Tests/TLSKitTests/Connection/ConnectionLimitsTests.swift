@@ -26,12 +26,13 @@ final class ConnectionLimitsTests: XCTestCase {
 
     func testDefaultsAreDocumentedValues() {
         let limits = ConnectionLimits()
-        XCTAssertEqual(limits.maximumHandshakeMessageSize, 65_536)
+        XCTAssertEqual(limits.maximumHandshakeMessageSize, 131_396)
         XCTAssertEqual(limits.maximumCertificateChainLength, 10)
         XCTAssertEqual(limits.maximumEmptyRecordsInARow, 32)
         XCTAssertEqual(limits.maximumKeyUpdatesInARow, 32)
         XCTAssertEqual(limits.maximumBufferedPlaintext, 1 << 20)
         XCTAssertEqual(limits.maximumBytesBeforeHandshake, 262_144)
+        XCTAssertEqual(limits.maximumSkippedEarlyData, 16_384)
     }
 
     func testFloodOfEmptyRecordsIsRefused() throws {
