@@ -47,6 +47,9 @@ extension ClientHandshake {
         }
 
         func handle(_ serverHello: ServerHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
+            // RFC 8446 Appendix D.5: "Any endpoint receiving a Hello message with ... ServerHello.legacy_version
+            // set to 0x0300 MUST abort the handshake with a "protocol_version" alert", whatever its extensions say.
+            guard serverHello.legacyVersion > 0x0300 else { throw TLSError(.unsupportedVersion) }
             guard let version = serverHello.extensions.supportedVersion else {
                 // A server that does not send supported_versions is negotiating TLS 1.2 or older.
                 throw TLSError(.unsupportedVersion)
