@@ -83,7 +83,14 @@ extension ClientHandshake {
                     throw TLSError(.illegalParameter("key share for a group we did not share"))
                 }
                 sharedSecret = try key.sharedSecret(peerPublicKey: share.keyExchange)
-            } else if !(resumed && configuration.resumptionModes.contains(.pskOnly)) {
+            } else if resumed {
+                // RFC 8446 §4.2.11: the client "MUST verify ... that a server "key_share" extension is present
+                // if required by the ClientHello "psk_key_exchange_modes" extension. If these values are not
+                // consistent, the client MUST abort the handshake with an "illegal_parameter" alert."
+                guard configuration.resumptionModes.contains(.pskOnly) else {
+                    throw TLSError(.illegalParameter("PSK without key_share, psk_ke not offered"))
+                }
+            } else {
                 throw TLSError(.missingExtension("key_share"))
             }
             var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
