@@ -64,7 +64,9 @@ extension ClientHandshake {
             if serverHello.isHelloRetryRequest {
                 return try handleRetryRequest(serverHello, raw: raw, output: &output)
             }
-            try Self.requireOnly(offer == nil ? [.supportedVersions, .keyShare] : [.supportedVersions, .keyShare, .preSharedKey], in: serverHello.extensions.receivedTypes)
+            try requireOnly(
+                offer == nil ? [.supportedVersions, .keyShare] : [.supportedVersions, .keyShare, .preSharedKey],
+                in: serverHello.extensions.receivedTypes)
             let suite = serverHello.cipherSuite
             var early = KeySchedule.Early(suite: suite, psk: nil)
             var resumed = false
@@ -119,7 +121,7 @@ extension ClientHandshake {
         /// requested key share and the cookie, if any.
         private func handleRetryRequest(_ request: ServerHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
             guard retry == nil else { throw TLSError(.unexpectedMessage("second HelloRetryRequest")) }
-            try Self.requireOnly([.supportedVersions, .keyShare, .cookie], in: request.extensions.receivedTypes)
+            try requireOnly([.supportedVersions, .keyShare, .cookie], in: request.extensions.receivedTypes)
             let selected = request.extensions.selectedGroup
             if let group = selected {
                 guard hello.extensions.supportedGroups?.contains(group) == true else {
@@ -161,8 +163,16 @@ extension ClientHandshake {
         }
 
         /// A server may only send extensions the client offered and the message allows (RFC 8446 §4.2).
-        static func requireOnly(_ allowed: Set<ExtensionType>, in received: [ExtensionType]) throws {
+        ///
+        /// One we offered is one we recognize, and RFC 8446 §4.2 says "If an implementation receives an
+        /// extension which it recognizes and which is not specified for the message in which it appears, it
+        /// MUST abort the handshake with an "illegal_parameter" alert"; one we did not offer is an
+        /// "unsupported_extension".
+        func requireOnly(_ allowed: Set<ExtensionType>, in received: [ExtensionType]) throws {
             for type in received where !allowed.contains(type) {
+                if hello.extensions.rawExtensions.contains(where: { $0.type == type }) {
+                    throw TLSError(.illegalParameter("extension \(type.rawValue) in ServerHello"))
+                }
                 throw TLSError(.unsupportedExtension("extension \(type.rawValue) in ServerHello"))
             }
         }
