@@ -54,7 +54,11 @@ extension ClientHandshake {
             for type in extensions.receivedTypes {
                 if Self.forbidden.contains(type) { throw TLSError(.illegalParameter("extension \(type.rawValue) in EncryptedExtensions")) }
             }
-            let offered: Set<ExtensionType> = flight.offeredProtocols.isEmpty ? [.serverName, .supportedGroups] : [.serverName, .supportedGroups, .applicationLayerProtocolNegotiation]
+            // RFC 8446 §4.2: a response to an extension we did not send is an unsupported_extension; we send
+            // server_name only with a host name (RFC 6066 §3), and ALPN only with protocols to offer.
+            var offered: Set<ExtensionType> = [.supportedGroups]
+            if flight.parameters.serverName != nil { offered.insert(.serverName) }
+            if !flight.offeredProtocols.isEmpty { offered.insert(.applicationLayerProtocolNegotiation) }
             for type in extensions.receivedTypes where !offered.contains(type) {
                 throw TLSError(.unsupportedExtension("extension \(type.rawValue) was not offered"))
             }
