@@ -19,7 +19,8 @@ public struct ClientSession: Sendable, Hashable {
     let psk: [UInt8]
     /// The opaque ticket, sent back as the PSK identity.
     public let ticket: [UInt8]
-    /// The ticket's lifetime in seconds, as the server sent it.
+    /// The ticket's lifetime in seconds as the server sent it, capped at 7 days (604,800 s) when
+    /// the ticket arrives (RFC 8446 §4.6.1).
     public let lifetime: UInt32
     let ageAdd: UInt32
     /// When the client received the ticket, at millisecond precision.

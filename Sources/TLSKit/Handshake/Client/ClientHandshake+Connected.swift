@@ -28,10 +28,15 @@ extension ClientHandshake {
 
         /// RFC 8446 §4.6.1: each ticket becomes a session whose PSK is derived from the
         /// resumption master secret and the ticket's nonce. Any number may arrive, at any time.
+        ///
+        /// "Clients MUST NOT cache tickets for longer than 7 days, regardless of the ticket_lifetime":
+        /// the session's lifetime is capped at 7 days, so every store (ours or the application's) and
+        /// every saved session sees at most that.
         private func receive(_ ticket: NewSessionTicket, output: inout HandshakeOutput) {
             let psk = resumption.ticketPSK(nonce: ticket.nonce).withUnsafeBytes { Array($0) }
             let session = ClientSession(
-                serverName: serverName ?? "", cipherSuite: traffic.suite, psk: psk, ticket: ticket.ticket, lifetime: ticket.lifetime,
+                serverName: serverName ?? "", cipherSuite: traffic.suite, psk: psk, ticket: ticket.ticket,
+                lifetime: min(ticket.lifetime, ClientSession.maximumLifetime),
                 ageAdd: ticket.ageAdd, receivedAt: configuration.time.now, maxEarlyDataSize: ticket.maxEarlyDataSize ?? 0,
                 applicationProtocol: parameters.applicationProtocol)
             output.raise(.sessionTicketReceived(session))
