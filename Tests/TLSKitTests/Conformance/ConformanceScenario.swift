@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import TLSKit
@@ -73,19 +74,43 @@ extension ConformanceScenario {
     }
 
     /// A client that has sent its ClientHello receiving `answer` to it from a hand-made server.
-    static func client(answer: (ClientHello) throws -> [UInt8]) throws -> ConformanceScenario {
-        let client = try BadInput.client()
-        let bytes = try answer(try BadInput.clientHello(from: client))
+    ///
+    /// The client offers `session` for resumption when given; with `retryingFor`, it has
+    /// already answered a HelloRetryRequest asking for that group (`answer` still gets the
+    /// first ClientHello, whose legacy_session_id the second one repeats).
+    static func client(
+        configuration adjust: (inout ClientConfiguration) -> Void = { _ in }, resuming session: ClientSession? = nil,
+        retryingFor group: NamedGroup? = nil, answer: (ClientHello) throws -> [UInt8]
+    ) throws -> ConformanceScenario {
+        var configuration = BadInput.clientConfiguration()
+        adjust(&configuration)
+        let client = try ClientConnection(configuration: configuration, serverName: "localhost", session: session)
+        let hello = try BadInput.clientHello(from: client)
+        if let group {
+            try client.receive(helloRetryRequest(answering: hello, group: group))
+            _ = client.takeOutput()
+        }
+        let bytes = try answer(hello)
         return ConformanceScenario(connection: client, input: { try client.receive(bytes) })
     }
 
-    /// A valid ServerHello answering `hello` with an X25519 share, after `change`.
-    static func serverHello(answering hello: ClientHello, _ change: (inout ServerHello) -> Void = { _ in }) -> [UInt8] {
+    /// A session for "localhost" with `suite`, received just now, that no server issued: a
+    /// hand-made server can select it without knowing its PSK, as the client fails first.
+    static func session(suite: CipherSuite = BadInput.suite) -> ClientSession {
+        ClientSession(
+            serverName: "localhost", cipherSuite: suite, psk: Array(repeating: 7, count: suite.hashLength), ticket: [1, 2, 3],
+            lifetime: 3_600, ageAdd: 0, receivedAt: Date(), maxEarlyDataSize: 0, applicationProtocol: nil)
+    }
+
+    /// A valid ServerHello answering `hello` with a share for `group` (X25519 unless told), after `change`.
+    static func serverHello(
+        answering hello: ClientHello, share group: NamedGroup = .x25519, _ change: (inout ServerHello) -> Void = { _ in }
+    ) -> [UInt8] {
         var serverHello = ServerHello(
             random: Array(repeating: 0x42, count: 32), legacySessionIDEcho: hello.legacySessionID, cipherSuite: BadInput.suite,
             extensions: ServerHelloExtensions(
                 supportedVersion: .tls13,
-                keyShare: KeyShareEntry(group: .x25519, keyExchange: try! EphemeralKey.generate(group: .x25519).publicKeyBytes)))
+                keyShare: KeyShareEntry(group: group, keyExchange: try! EphemeralKey.generate(group: group).publicKeyBytes)))
         change(&serverHello)
         return WireRecords.handshake(.serverHello(serverHello))
     }
@@ -106,11 +131,12 @@ extension ConformanceScenario {
     /// A client receiving a real server's first flight; the server is the peer.
     ///
     /// `forging` rewrites the flight's protected handshake messages as a server holding the
-    /// keys could (see `rewriteProtectedHandshake`); `tampering` changes its bytes.
+    /// keys could (see `rewriteProtectedHandshake`); `resealing` replaces its protected records
+    /// with records of its own (see `resealProtectedHandshake`); `tampering` changes its bytes.
     static func clientReceivingServerFlight(
         certified: CertifiedKey = BadInput.certified, trusting root: CertifiedKey? = nil, serverName: String = "localhost",
         limits: (inout ConnectionLimits) -> Void = { _ in }, tampering: (inout [UInt8]) -> Void = { _ in },
-        forging forge: ((inout [[UInt8]]) throws -> Void)? = nil
+        forging forge: ((inout [[UInt8]]) throws -> Void)? = nil, resealing reseal: (([[UInt8]], inout TestCipher) throws -> [UInt8])? = nil
     ) throws -> ConformanceScenario {
         let secrets = KeyLogSecrets()
         var clientConfiguration = BadInput.clientConfiguration()
@@ -123,6 +149,9 @@ extension ConformanceScenario {
         var flight = pair.server.takeOutput()
         if let forge {
             flight = try rewriteProtectedHandshake(flight, secret: try secrets.key("SERVER_HANDSHAKE_TRAFFIC_SECRET"), forge)
+        }
+        if let reseal {
+            flight = try resealProtectedHandshake(flight, secret: try secrets.key("SERVER_HANDSHAKE_TRAFFIC_SECRET"), reseal)
         }
         tampering(&flight)
         return ConformanceScenario(connection: pair.client, peer: pair.server, input: { [flight] in try pair.client.receive(flight) })
@@ -170,6 +199,24 @@ extension ConformanceScenario {
         let bytes = try sending(pair.client, &cipher)
         return ConformanceScenario(connection: pair.server, peer: pair.client, input: { try pair.server.receive(bytes) })
     }
+
+    /// A client that completed its handshake receiving what `sending` returns: records sealed
+    /// with `cipher` as the server would seal its next one (under SERVER_TRAFFIC_SECRET_0, from
+    /// sequence number 0: the server sends no tickets). The server is the peer.
+    static func connectedClient(
+        client adjust: (inout ClientConfiguration) -> Void = { _ in }, sending: (inout TestCipher) throws -> [UInt8]
+    ) throws -> ConformanceScenario {
+        let secrets = KeyLogSecrets()
+        var clientConfiguration = BadInput.clientConfiguration()
+        adjust(&clientConfiguration)
+        let pair = try ConnectionPair(clientConfiguration: clientConfiguration, serverConfiguration: BadInput.serverConfiguration(keyLog: secrets))
+        try pair.exchange()
+        XCTAssertTrue(pair.client.isHandshakeComplete && pair.server.isHandshakeComplete)
+        while pair.client.nextEvent() != nil {}
+        var cipher = TestCipher(secret: try secrets.key("SERVER_TRAFFIC_SECRET_0"))
+        let bytes = try sending(&cipher)
+        return ConformanceScenario(connection: pair.client, peer: pair.server, input: { try pair.client.receive(bytes) })
+    }
 }
 
 // MARK: Fixtures
@@ -186,6 +233,19 @@ extension ConformanceScenario {
         var patched = der
         patched[start + prime256v1.count - 1] = 0x01
         return patched
+    }
+}
+
+extension HandshakeMessage {
+    /// EncryptedExtensions carrying only an extension of `type`, with a body that would be valid
+    /// where that extension belongs.
+    static func encryptedExtensions(carrying type: ExtensionType) -> HandshakeMessage {
+        let bodies: [ExtensionType: [UInt8]] = [
+            .keyShare: [0x00, 0x1D, 0x00, 0x20] + Array(repeating: 9, count: 32),
+            .supportedVersions: [0x03, 0x04],
+            .preSharedKey: [0x00, 0x00],
+        ]
+        return .encryptedExtensions(EncryptedExtensions(other: [RawExtension(type: type, data: bodies[type] ?? [])]))
     }
 }
 

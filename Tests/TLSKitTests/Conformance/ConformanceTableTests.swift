@@ -11,8 +11,9 @@ import XCTest
 /// A failing row must: throw a `TLSError` with the row's `alertSent` and `code`; put the alert
 /// on the wire (the plaintext record `15 03 03 00 02 02 XX` before keys; once keys are in use,
 /// a protected record that the real peer reads as `alertReceived == XX`); and stay failed (every
-/// later call throws the same error, see `assertFails`). An "ignored" row checks that the input
-/// changes nothing: no error, nothing read, nothing answered.
+/// later call throws the same error, see `assertFails`). A "completes" row checks that the input
+/// is accepted, then what else the row promises. An "ignored" row checks that the input changes
+/// nothing: no error, nothing read, nothing answered.
 ///
 /// Every alert the core can send has at least one row. `insufficient_security` has none: no
 /// code path in Sources/ throws `TLSError.Reason.insufficientSecurity`, so the core cannot send it.
@@ -24,6 +25,9 @@ final class ConformanceTableTests: XCTestCase {
 
     enum Expectation {
         case fails(AlertDescription, TLSError.Code, Wire)
+        /// The input is accepted: no error, the handshake complete, nothing the peer refuses;
+        /// `holds` checks the rest of what the row promises.
+        case completes(holds: (TLSConnection, String) -> Void)
         /// RFC 8446 §6.1: data after close_notify is ignored.
         case ignored
     }
@@ -77,32 +81,79 @@ final class ConformanceTableTests: XCTestCase {
         Row("§4.1.1", "no key exchange group in common", .server, .fails(.handshakeFailure, .handshakeFailure, .plaintext)) {
             try .serverReceivingHello(server: { $0.groups = [.secp384r1] })
         },
-        // §4.1.3: the ServerHello echoes the client's offer: a cipher suite that was not offered is an illegal_parameter.
+        // §4.1.3: the ServerHello echoes the client's offer: a cipher suite that was not offered is an
+        // illegal_parameter. legacy_version MUST be 0x0303; the RFC names no alert for another value, which
+        // does not choose the version (§4.2.1), so it is a wrong field: illegal_parameter (§6.2). See D.5 for 0x0300.
         Row("§4.1.3", "ServerHello selecting a suite not offered", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
             try .client { ConformanceScenario.serverHello(answering: $0) { $0.cipherSuite = .TLS_AES_256_GCM_SHA384 } }
         },
-        // §4.1.4: a HelloRetryRequest that would not change the ClientHello is an illegal_parameter.
+        Row("§4.1.3", "ServerHello legacy_version 0x0304", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0) { $0.legacyVersion = 0x0304 } }
+        },
+        // §4.1.4: a HelloRetryRequest that would not change the ClientHello is an illegal_parameter; a
+        // second one is an unexpected_message.
         Row("§4.1.4", "HelloRetryRequest without group or cookie (no change)", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
             try .client { ConformanceScenario.helloRetryRequest(answering: $0, group: nil) }
         },
-        // §4.2: an extension response the client did not ask for is an unsupported_extension.
+        Row("§4.1.4", "second HelloRetryRequest", .client, .fails(.unexpectedMessage, .peerMisbehaved, .plaintext)) {
+            try .client(retryingFor: .secp256r1) { ConformanceScenario.helloRetryRequest(answering: $0, group: .x25519) }
+        },
+        // §4.2: an extension that TLSKit recognizes in a message that does not allow it is an illegal_parameter;
+        // an extension response the client did not ask for is an unsupported_extension.
+        Row("§4.2", "key_share in EncryptedExtensions", .client, .fails(.illegalParameter, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: { $0.replace(.encryptedExtensions, with: .encryptedExtensions(carrying: .keyShare)) })
+        },
+        Row("§4.2", "supported_versions in EncryptedExtensions", .client, .fails(.illegalParameter, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: { $0.replace(.encryptedExtensions, with: .encryptedExtensions(carrying: .supportedVersions)) })
+        },
+        Row("§4.2", "pre_shared_key in EncryptedExtensions", .client, .fails(.illegalParameter, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: { $0.replace(.encryptedExtensions, with: .encryptedExtensions(carrying: .preSharedKey)) })
+        },
+        Row("§4.2", "server_name in the ServerHello", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0) { $0.extensions.other.append(RawExtension(type: .serverName, data: [])) } }
+        },
         Row("§4.2", "ALPN in EncryptedExtensions the client did not offer", .client, .fails(.unsupportedExtension, .peerMisbehaved, .protected)) {
             try .clientReceivingServerFlight(forging: {
                 let alpn = RawExtension(type: .applicationLayerProtocolNegotiation, data: [0, 3, 2, 0x68, 0x32])
                 $0.replace(.encryptedExtensions, with: .encryptedExtensions(EncryptedExtensions(other: [alpn])))
             })
         },
+        Row("§4.2", "server_name acknowledged when the client sent none", .client, .fails(.unsupportedExtension, .peerMisbehaved, .protected)) {
+            // A client connecting to an address sends no server_name (RFC 6066 §3).
+            try .clientReceivingServerFlight(
+                serverName: "127.0.0.1", forging: { $0.replace(.encryptedExtensions, with: .encryptedExtensions(carrying: .serverName)) })
+        },
         // §4.2.1: TLS 1.3 is negotiated with supported_versions only; without it the peer wants TLS 1.2 or older.
+        // A ServerHello selecting a version the client did not offer, or one before TLS 1.3, is an illegal_parameter.
         Row("§4.2.1", "TLS 1.2 ClientHello (no supported_versions)", .server, .fails(.protocolVersion, .unsupportedProtocolVersion, .plaintext)) {
             try .serverReceivingHello(changing: { $0.extensions.supportedVersions = nil })
         },
         Row("§4.2.1", "TLS 1.2 ServerHello (no supported_versions)", .client, .fails(.protocolVersion, .unsupportedProtocolVersion, .plaintext)) {
             try .client { ConformanceScenario.serverHello(answering: $0) { $0.extensions.supportedVersion = nil } }
         },
+        Row("§4.2.1", "supported_versions selecting TLS 1.2", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0) { $0.extensions.supportedVersion = .tls12 } }
+        },
+        Row("§4.2.1", "supported_versions selecting 0x0305, not offered", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0) { $0.extensions.supportedVersion = ProtocolVersion(rawValue: 0x0305) } }
+        },
         // §4.2.8: a HelloRetryRequest asks for a group the client offered and did not share; a ServerHello
-        // without a PSK carries the server's share.
+        // without a PSK carries the server's share, in a group the client shared (the one the
+        // HelloRetryRequest asked for, after one). Anything else is an illegal_parameter.
         Row("§4.2.8", "HelloRetryRequest for the group already shared (no change)", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
             try .client { ConformanceScenario.helloRetryRequest(answering: $0, group: .x25519) }
+        },
+        Row("§4.2.8", "HelloRetryRequest for a group not offered", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.helloRetryRequest(answering: $0, group: .secp384r1) }
+        },
+        Row("§4.2.8", "ServerHello share for a group not offered", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0, share: .secp384r1) }
+        },
+        Row("§4.2.8", "ServerHello share for a group offered but not shared", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0, share: .secp256r1) }
+        },
+        Row("§4.2.8", "ServerHello share not in the HelloRetryRequest's group", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client(retryingFor: .secp256r1) { ConformanceScenario.serverHello(answering: $0, share: .x25519) }
         },
         Row("§4.2.8", "ServerHello without key_share", .client, .fails(.missingExtension, .peerMisbehaved, .plaintext)) {
             try .client { ConformanceScenario.serverHello(answering: $0) { $0.extensions.keyShare = nil } }
@@ -111,7 +162,8 @@ final class ConformanceTableTests: XCTestCase {
         Row("§4.2.9", "pre_shared_key without psk_key_exchange_modes", .server, .fails(.missingExtension, .peerMisbehaved, .plaintext)) {
             try .serverReceivingResumption(changing: { $0.extensions.pskKeyExchangeModes = nil })
         },
-        // §4.2.11: pre_shared_key is the last extension of the ClientHello.
+        // §4.2.11: pre_shared_key is the last extension of the ClientHello. The server selects an identity the
+        // client offered, with a suite of the PSK's hash, and sends key_share if psk_ke was not offered.
         Row("§4.2.11", "pre_shared_key not last in the ClientHello", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
             try .serverReceivingResumption(changing: { hello in
                 let offered = try XCTUnwrap(hello.extensions.preSharedKey, "the resuming ClientHello offers a PSK")
@@ -122,13 +174,36 @@ final class ConformanceTableTests: XCTestCase {
                 ]
             })
         },
+        Row("§4.2.11", "pre_shared_key selecting identity 1 of 1", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client(resuming: ConformanceScenario.session()) { ConformanceScenario.serverHello(answering: $0) { $0.extensions.preSharedKey = 1 } }
+        },
+        Row("§4.2.11", "PSK selected with a suite of another hash", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client(
+                configuration: { $0.cipherSuites = [.TLS_AES_128_GCM_SHA256, .TLS_AES_256_GCM_SHA384] },
+                resuming: ConformanceScenario.session(suite: .TLS_AES_256_GCM_SHA384)
+            ) { ConformanceScenario.serverHello(answering: $0) { $0.extensions.preSharedKey = 0 } }
+        },
+        Row("§4.2.11", "PSK selected without key_share, psk_ke not offered", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client(resuming: ConformanceScenario.session()) {
+                ConformanceScenario.serverHello(answering: $0) {
+                    $0.extensions.preSharedKey = 0
+                    $0.extensions.keyShare = nil
+                }
+            }
+        },
         // §4.2.11.2: the server validates the binder before accepting the PSK.
         Row("§4.2.11.2", "corrupted PSK binder", .server, .fails(.decryptError, .peerMisbehaved, .plaintext)) {
             // The binder is the last field of the ClientHello.
             try .serverReceivingResumption(bytes: { $0[$0.count - 1] ^= 0x01 })
         },
-        // §4.4.2.4: certificates are validated (RFC 5280; the alerts are those of §6.2); a server that
-        // requires a client certificate may refuse its absence with certificate_required.
+        // §4.4.2.4: an empty server Certificate is a decode_error. Certificates are validated (RFC 5280; the
+        // alerts are those of §6.2); a server that requires a client certificate may refuse its absence with
+        // certificate_required.
+        Row("§4.4.2.4", "empty server Certificate", .client, .fails(.decodeError, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: {
+                $0.replace(.certificate, with: .certificate(CertificateMessage(requestContext: [], entries: [])))
+            })
+        },
         Row("§4.4.2.4", "server certificate for another host name", .client, .fails(.badCertificate, .certificateVerificationFailed, .protected)) {
             try .clientReceivingServerFlight(certified: TestPKI.certifiedKey(names: ["localhost"]), serverName: "example.com")
         },
@@ -155,7 +230,13 @@ final class ConformanceTableTests: XCTestCase {
         Row("§4.4.2.4", "no client certificate when one is required", .server, .fails(.certificateRequired, .handshakeFailure, .protected)) {
             try .serverReceivingClientFlight(server: { $0.clientAuthentication = .required(trustRoots: .certificates([])) })
         },
-        // §4.4.3: a CertificateVerify signature that does not verify is a decrypt_error.
+        // §4.4.3: the server signs with a scheme the client offered (the RFC names no alert: a wrong field is an
+        // illegal_parameter, §6.2); a signature that does not verify is a decrypt_error.
+        Row("§4.4.3", "CertificateVerify with a scheme the client did not offer", .client, .fails(.illegalParameter, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(forging: {
+                $0.replace(.certificateVerify, with: .certificateVerify(CertificateVerify(scheme: .rsa_pkcs1_sha256, signature: [1, 2, 3])))
+            })
+        },
         Row("§4.4.3", "server CertificateVerify signature flipped", .client, .fails(.decryptError, .certificateVerificationFailed, .protected)) {
             try .clientReceivingServerFlight(forging: { $0.flipLastByte(of: .certificateVerify) })
         },
@@ -168,6 +249,13 @@ final class ConformanceTableTests: XCTestCase {
         Row("§4.4.4", "server Finished verify_data flipped", .client, .fails(.decryptError, .peerMisbehaved, .protected)) {
             try .clientReceivingServerFlight(forging: { $0.flipLastByte(of: .finished) })
         },
+        // §4.6.1: "Clients MUST NOT cache tickets for longer than 7 days, regardless of the ticket_lifetime".
+        Row("§4.6.1", "NewSessionTicket with a lifetime over 7 days", .client, .completes(holds: ConformanceTableTests.ticketIsKeptAtMostSevenDays)) {
+            try .connectedClient(client: { $0.sessionStore = InMemoryClientSessionStore(reuseTickets: true) }) { cipher in
+                let ticket = NewSessionTicket(lifetime: .max, ageAdd: 1, nonce: [0], ticket: [1, 2, 3])
+                return try cipher.seal(.handshake, HandshakeMessage.newSessionTicket(ticket).encoded())
+            }
+        },
         // §4.6.3: a KeyUpdate before Finished is an unexpected_message; request_update is 0 or 1.
         Row("§4.6.3", "KeyUpdate inside the server's first flight", .client, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
             try .clientReceivingServerFlight(forging: {
@@ -177,16 +265,32 @@ final class ConformanceTableTests: XCTestCase {
         Row("§4.6.3", "KeyUpdate with request_update 2", .server, .fails(.illegalParameter, .peerMisbehaved, .protected)) {
             try .connectedServer { _, cipher in try cipher.seal(.handshake, [HandshakeType.keyUpdate.rawValue, 0, 0, 1, 2]) }
         },
-        // §5: an unexpected record type is an unexpected_message.
+        // §5: an unexpected record type is an unexpected_message: application data before the handshake
+        // completes (§4.4.4: it follows Finished) is one.
         Row("§5", "application data before the handshake", .server, .fails(.unexpectedMessage, .peerMisbehaved, .plaintext)) {
             try .server(receiving: WireRecords.record(.applicationData, Array(repeating: 7, count: 40)))
         },
-        // §5.1: a plaintext record holds at most 2^14 bytes; an alert record holds exactly one alert.
+        Row("§5", "application data record before the ServerHello", .client, .fails(.unexpectedMessage, .peerMisbehaved, .plaintext)) {
+            try .client { _ in WireRecords.record(.applicationData, Array(repeating: 7, count: 40)) }
+        },
+        Row("§5", "application data under the server's handshake keys", .client, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(resealing: { _, cipher in try cipher.seal(.applicationData, Array("too early".utf8)) })
+        },
+        // §5.1: a plaintext record holds at most 2^14 bytes; an alert record holds exactly one alert; no other
+        // record comes between the pieces of a handshake message.
         Row("§5.1", "record length over 2^14 + 256", .server, .fails(.recordOverflow, .peerMisbehaved, .plaintext)) {
             try .server(receiving: [0x16, 0x03, 0x03, 0x41, 0x01])
         },
         Row("§5.1", "alert record of three bytes", .server, .fails(.decodeError, .peerMisbehaved, .plaintext)) {
             try .server(receiving: WireRecords.record(.alert, [2, 40, 0]))
+        },
+        Row("§5.1", "NewSessionTicket split around an application data record", .client, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .connectedClient { cipher in
+                let ticket = HandshakeMessage.newSessionTicket(NewSessionTicket(lifetime: 60, ageAdd: 1, nonce: [0], ticket: [1, 2, 3]))
+                let bytes = ticket.encoded()
+                return try cipher.seal(.handshake, Array(bytes.prefix(6))) + cipher.seal(.applicationData, Array("between".utf8))
+                    + cipher.seal(.handshake, Array(bytes.dropFirst(6)))
+            }
         },
         // §5.2: a record that does not decrypt is a bad_record_mac; a protected record holds at most 2^14 + 256 bytes.
         Row("§5.2", "application data record with a flipped tag bit", .server, .fails(.badRecordMAC, .peerMisbehaved, .protected)) {
@@ -201,6 +305,15 @@ final class ConformanceTableTests: XCTestCase {
         },
         Row("§5.2", "protected record length over 2^14 + 256", .server, .fails(.recordOverflow, .peerMisbehaved, .protected)) {
             try .connectedServer { _, _ in [0x17, 0x03, 0x03, 0x41, 0x01] }
+        },
+        // §5.4: a protected handshake or alert record with zero-length content is an unexpected_message.
+        Row("§5.4", "empty handshake content under the server's handshake keys", .client, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .clientReceivingServerFlight(resealing: { messages, cipher in
+                try cipher.seal(.handshake, []) + cipher.seal(.handshake, messages.flatMap { $0 })
+            })
+        },
+        Row("§5.4", "empty alert content under the server's application keys", .client, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .connectedClient { cipher in try cipher.seal(.alert, []) }
         },
         // §6: a message that cannot be parsed by its syntax is a decode_error.
         Row("§6", "ClientHello body that does not decode", .server, .fails(.decodeError, .peerMisbehaved, .plaintext)) {
@@ -221,6 +334,10 @@ final class ConformanceTableTests: XCTestCase {
         // §9.2: a TLS 1.3 ClientHello with supported_groups carries key_share, or the server sends missing_extension.
         Row("§9.2", "ClientHello without key_share", .server, .fails(.missingExtension, .peerMisbehaved, .plaintext)) {
             try .serverReceivingHello(changing: { $0.extensions.keyShares = nil })
+        },
+        // Appendix D.5: a Hello whose legacy_version is 0x0300 (SSL 3.0) is refused with protocol_version.
+        Row("D.5", "ServerHello legacy_version 0x0300", .client, .fails(.protocolVersion, .unsupportedProtocolVersion, .plaintext)) {
+            try .client { ConformanceScenario.serverHello(answering: $0) { $0.legacyVersion = 0x0300 } }
         },
         // RFC 7301 §3.2: ALPN with no protocol in common is a no_application_protocol.
         Row("RFC 7301 §3.2", "no application protocol in common", .server, .fails(.noApplicationProtocol, .handshakeFailure, .plaintext)) {
@@ -267,6 +384,21 @@ final class ConformanceTableTests: XCTestCase {
         },
     ]
 
+    /// RFC 8446 §4.6.1: "Clients MUST NOT cache tickets for longer than 7 days, regardless of the
+    /// ticket_lifetime": the session made of the ticket says 7 days, and the store lets it go then.
+    static func ticketIsKeptAtMostSevenDays(_ connection: TLSConnection, _ name: String) {
+        var sessions: [ClientSession] = []
+        while let event = connection.nextEvent() {
+            if case .sessionTicketReceived(let session) = event { sessions.append(session) }
+        }
+        guard sessions.count == 1, let session = sessions.first else { return XCTFail("\(name): \(sessions.count) sessions, expected 1") }
+        XCTAssertEqual(session.lifetime, ClientSession.maximumLifetime, "\(name): the lifetime is capped")
+        let store = (connection as? ClientConnection)?.configuration.sessionStore
+        let sevenDays = TimeInterval(ClientSession.maximumLifetime)
+        XCTAssertEqual(store?.take(serverName: "localhost", now: session.receivedAt + sevenDays - 1), session, "\(name): kept for 7 days")
+        XCTAssertNil(store?.take(serverName: "localhost", now: session.receivedAt + sevenDays), "\(name): and no longer")
+    }
+
     func testEveryRowHolds() {
         let rows = Self.rows
         XCTAssertEqual(Set(rows.map(\.name)).count, rows.count, "row names are unique")
@@ -305,6 +437,15 @@ final class ConformanceTableTests: XCTestCase {
                 XCTAssertNotNil(scenario.peer, "\(name): a protected alert needs the real peer to read it")
             }
             if let peer = scenario.peer { assertPeerReceivesAlert(failure.output, peer: peer, alert, name) }
+        case .completes(let holds):
+            XCTAssertNoThrow(try scenario.input(), "\(name): accepted")
+            let connection = scenario.connection
+            XCTAssertNil(connection.error, name)
+            XCTAssertTrue(connection.isHandshakeComplete, "\(name): the handshake completes")
+            let output = connection.takeOutput()
+            XCTAssertFalse(((try? WireRecords.split(output)) ?? []).contains { $0.contentType == .alert }, "\(name): no alert")
+            if let peer = scenario.peer { XCTAssertNoThrow(try peer.receive(output), "\(name): the peer accepts what follows") }
+            holds(connection, name)
         case .ignored:
             XCTAssertNoThrow(try scenario.input(), "\(name): ignored")
             let connection = scenario.connection

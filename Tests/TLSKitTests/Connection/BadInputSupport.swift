@@ -80,13 +80,13 @@ struct TestCipher {
     }
 }
 
-/// Rewrites a flight whose handshake messages are protected under `secret`: plaintext
-/// records (ServerHello, change_cipher_spec) pass unchanged, the protected handshake
-/// messages are decrypted, handed to `transform` as raw messages, and sealed again in one
-/// record from sequence number 0, as the sender would have sealed them.
-func rewriteProtectedHandshake(
+/// Reseals a flight whose handshake messages are protected under `secret`: plaintext records
+/// (ServerHello, change_cipher_spec) pass unchanged, the protected handshake messages are
+/// decrypted, and what `reseal` makes of them (raw messages, in order) with a cipher that
+/// seals as the sender would have, from sequence number 0, replaces the protected records.
+func resealProtectedHandshake(
     _ flight: [UInt8], secret: SymmetricKey, suite: CipherSuite = .TLS_AES_128_GCM_SHA256,
-    _ transform: (inout [[UInt8]]) throws -> Void
+    _ reseal: ([[UInt8]], inout TestCipher) throws -> [UInt8]
 ) throws -> [UInt8] {
     var reader = TestCipher(suite: suite, secret: secret)
     var plaintextRecords: [UInt8] = []
@@ -100,10 +100,23 @@ func rewriteProtectedHandshake(
         XCTAssertEqual(opened.type, .handshake, "only handshake messages are expected under handshake keys")
         stream += opened.content
     }
-    var messages = try WireRecords.messages(in: stream)
-    try transform(&messages)
     var writer = TestCipher(suite: suite, secret: secret)
-    return plaintextRecords + (try writer.seal(.handshake, messages.flatMap { $0 }))
+    return plaintextRecords + (try reseal(try WireRecords.messages(in: stream), &writer))
+}
+
+/// Rewrites a flight whose handshake messages are protected under `secret`: the protected
+/// handshake messages are handed to `transform` as raw messages and sealed again in one
+/// record from sequence number 0, as the sender would have sealed them (see
+/// `resealProtectedHandshake`).
+func rewriteProtectedHandshake(
+    _ flight: [UInt8], secret: SymmetricKey, suite: CipherSuite = .TLS_AES_128_GCM_SHA256,
+    _ transform: (inout [[UInt8]]) throws -> Void
+) throws -> [UInt8] {
+    try resealProtectedHandshake(flight, secret: secret, suite: suite) { messages, writer in
+        var messages = messages
+        try transform(&messages)
+        return try writer.seal(.handshake, messages.flatMap { $0 })
+    }
 }
 
 extension Array where Element == [UInt8] {
