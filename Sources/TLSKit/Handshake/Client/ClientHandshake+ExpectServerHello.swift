@@ -140,6 +140,9 @@ extension ClientHandshake {
 
             let newKeys = try selected.map { [try EphemeralKey.generate(group: $0)] } ?? keys
             var secondHello = hello
+            // RFC 8446 §4.1.2: the second ClientHello drops early_data: "Early data is not permitted
+            // after a HelloRetryRequest."
+            secondHello.extensions.earlyData = false
             secondHello.extensions.keyShares = newKeys.map { KeyShareEntry(group: $0.group, keyExchange: $0.publicKeyBytes) }
             secondHello.extensions.cookie = request.extensions.cookie
             // RFC 8446 §4.1.4: the PSK stays only if its hash matches the suite the server chose;
