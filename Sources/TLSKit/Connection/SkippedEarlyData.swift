@@ -30,7 +30,7 @@ struct SkippedEarlyData {
         // record counts whole less its tag and the inner content type byte.
         let length = max(0, bodyLength - RecordAEAD.tagLength - 1)
         guard length <= remaining else {
-            throw TLSError(.unexpectedMessage("more early data than ConnectionLimits.maximumSkippedEarlyData"))
+            throw TLSError(.limitExceeded("more early data than maximumSkippedEarlyData", alert: .unexpectedMessage))
         }
         remaining -= length
     }

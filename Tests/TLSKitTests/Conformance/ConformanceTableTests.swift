@@ -81,6 +81,17 @@ final class ConformanceTableTests: XCTestCase {
         Row("§4.1.1", "no key exchange group in common", .server, .fails(.handshakeFailure, .handshakeFailure, .plaintext)) {
             try .serverReceivingHello(server: { $0.groups = [.secp384r1] })
         },
+        // §4.1.2: "Early data is not permitted after a HelloRetryRequest": the second ClientHello drops early_data.
+        Row("§4.1.2", "early_data in the second ClientHello", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingRewrittenHello(server: { $0.groups = [.secp256r1] }, changing: { $0.extensions.earlyData = true }) { client, server in
+                try client.receive(server.takeOutput())
+                // The second hello follows the client's change_cipher_spec (middlebox compatibility).
+                let records = try WireRecords.split(client.takeOutput()).filter { $0.contentType == .handshake }
+                var hello = try BadInput.clientHello(fromOutput: records.flatMap(WireRecords.encode))
+                hello.extensions.earlyData = true
+                try server.receive(WireRecords.handshake(.clientHello(hello)))
+            }
+        },
         // §4.1.3: the ServerHello echoes the client's offer: a cipher suite that was not offered is an
         // illegal_parameter. legacy_version MUST be 0x0303; the RFC names no alert for another value, which
         // does not choose the version (§4.2.1), so it is a wrong field: illegal_parameter (§6.2). See D.5 for 0x0300.
@@ -124,6 +135,14 @@ final class ConformanceTableTests: XCTestCase {
                 serverName: "127.0.0.1", forging: { $0.replace(.encryptedExtensions, with: .encryptedExtensions(carrying: .serverName)) })
         },
         // §4.2.1: TLS 1.3 is negotiated with supported_versions only; without it the peer wants TLS 1.2 or older.
+        // §4.2.3: signature_algorithms<2..2^16-2> and signature_algorithms_cert: a list at its legal maximum
+        // (as long as the extension block leaves room for) is accepted.
+        Row("§4.2.3", "signature_algorithms filling the extension block", .server, .completes(holds: { _, _ in })) {
+            try .serverReceivingRewrittenHello(changing: { ConformanceTableTests.fillExtensionBlock(&$0, \.signatureAlgorithms) })
+        },
+        Row("§4.2.3", "signature_algorithms_cert filling the extension block", .server, .completes(holds: { _, _ in })) {
+            try .serverReceivingRewrittenHello(changing: { ConformanceTableTests.fillExtensionBlock(&$0, \.signatureAlgorithmsCert) })
+        },
         // A ServerHello selecting a version the client did not offer, or one before TLS 1.3, is an illegal_parameter.
         Row("§4.2.1", "TLS 1.2 ClientHello (no supported_versions)", .server, .fails(.protocolVersion, .unsupportedProtocolVersion, .plaintext)) {
             try .serverReceivingHello(changing: { $0.extensions.supportedVersions = nil })
@@ -138,6 +157,17 @@ final class ConformanceTableTests: XCTestCase {
             try .client { ConformanceScenario.serverHello(answering: $0) { $0.extensions.supportedVersion = ProtocolVersion(rawValue: 0x0305) } }
         },
         // §4.2.8: a HelloRetryRequest asks for a group the client offered and did not share; a ServerHello
+        Row("§4.2.8", "empty X25519 key share", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingHello(changing: { $0.extensions.keyShares = [KeyShareEntry(group: .x25519, keyExchange: [])] })
+        },
+        Row("§4.2.8", "X25519 key share of 31 bytes", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingHello(changing: { $0.extensions.keyShares = [KeyShareEntry(group: .x25519, keyExchange: Array(repeating: 9, count: 31))] })
+        },
+        Row("§4.2.8", "secp256r1 key share of 64 bytes", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingHello(changing: {
+                $0.extensions.keyShares = [KeyShareEntry(group: .secp256r1, keyExchange: [4] + Array(repeating: 9, count: 63))]
+            })
+        },
         // without a PSK carries the server's share, in a group the client shared (the one the
         // HelloRetryRequest asked for, after one). Anything else is an illegal_parameter.
         Row("§4.2.8", "HelloRetryRequest for the group already shared (no change)", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
@@ -161,6 +191,31 @@ final class ConformanceTableTests: XCTestCase {
         // §4.2.9: a client offering a PSK must say how it may be used.
         Row("§4.2.9", "pre_shared_key without psk_key_exchange_modes", .server, .fails(.missingExtension, .peerMisbehaved, .plaintext)) {
             try .serverReceivingResumption(changing: { $0.extensions.pskKeyExchangeModes = nil })
+        },
+        // §4.2.10: a server that does not accept early data skips it: after a ServerHello, the records that do
+        // not open under the handshake keys; after a HelloRetryRequest, every protected record until the second
+        // ClientHello; either up to max_early_data_size, past which it is an unexpected_message (§4.6.1).
+        Row("§4.2.10", "early data skipped after a ServerHello", .server, .completes(holds: { _, _ in })) {
+            try .serverReceivingRewrittenHello(
+                changing: { $0.extensions.earlyData = true },
+                followedBy: WireRecords.record(.changeCipherSpec, [1]) + earlyDataRecords(100) + WireRecords.record(.changeCipherSpec, [1])
+                    + earlyDataRecords(2_000, 0))
+        },
+        Row("§4.2.10", "early data skipped after a HelloRetryRequest", .server, .completes(holds: { _, _ in })) {
+            try .serverReceivingRewrittenHello(
+                server: { $0.groups = [.secp256r1] }, changing: { $0.extensions.earlyData = true },
+                followedBy: WireRecords.record(.changeCipherSpec, [1]) + earlyDataRecords(100, 200))
+        },
+        Row("§4.2.10", "early data over maximumSkippedEarlyData", .server, .fails(.unexpectedMessage, .limitExceeded, .protected)) {
+            try .serverReceivingRewrittenHello(
+                server: { $0.limits.maximumSkippedEarlyData = 1_000 }, changing: { $0.extensions.earlyData = true },
+                followedBy: earlyDataRecords(600)
+            ) { client, server in
+                // More early data arrives while the client answers the server's flight.
+                try client.receive(server.takeOutput())
+                _ = client.takeOutput()
+                try server.receive(earlyDataRecords(600))
+            }
         },
         // §4.2.11: pre_shared_key is the last extension of the ClientHello. The server selects an identity the
         // client offered, with a suite of the PSK's hash, and sends key_share if psk_ke was not offered.
@@ -249,6 +304,10 @@ final class ConformanceTableTests: XCTestCase {
         Row("§4.4.4", "server Finished verify_data flipped", .client, .fails(.decryptError, .peerMisbehaved, .protected)) {
             try .clientReceivingServerFlight(forging: { $0.flipLastByte(of: .finished) })
         },
+        Row("§4.4.4", "client Finished declared at 196,608 bytes", .server, .fails(.decodeError, .peerMisbehaved, .protected)) {
+            // Refused at its header, in the first of the twelve records it would take.
+            try .serverAwaitingClientFlight { try $0.seal(.handshake, [HandshakeType.finished.rawValue, 0x03, 0x00, 0x00] + Array(repeating: 0, count: 16_380)) }
+        },
         // §4.6.1: "Clients MUST NOT cache tickets for longer than 7 days, regardless of the ticket_lifetime".
         Row("§4.6.1", "NewSessionTicket with a lifetime over 7 days", .client, .completes(holds: ConformanceTableTests.ticketIsKeptAtMostSevenDays)) {
             try .connectedClient(client: { $0.sessionStore = InMemoryClientSessionStore(reuseTickets: true) }) { cipher in
@@ -277,6 +336,12 @@ final class ConformanceTableTests: XCTestCase {
             try .clientReceivingServerFlight(resealing: { _, cipher in try cipher.seal(.applicationData, Array("too early".utf8)) })
         },
         // §5.1: a plaintext record holds at most 2^14 bytes; an alert record holds exactly one alert; no other
+        Row("§5.1", "KeyUpdate split around an application data record", .server, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .connectedServer { _, cipher in
+                try cipher.seal(.handshake, [HandshakeType.keyUpdate.rawValue, 0]) + cipher.seal(.applicationData, [1])
+                    + cipher.seal(.handshake, [0, 1, 0])
+            }
+        },
         // record comes between the pieces of a handshake message.
         Row("§5.1", "record length over 2^14 + 256", .server, .fails(.recordOverflow, .peerMisbehaved, .plaintext)) {
             try .server(receiving: [0x16, 0x03, 0x03, 0x41, 0x01])
@@ -306,6 +371,12 @@ final class ConformanceTableTests: XCTestCase {
         Row("§5.2", "protected record length over 2^14 + 256", .server, .fails(.recordOverflow, .peerMisbehaved, .protected)) {
             try .connectedServer { _, _ in [0x17, 0x03, 0x03, 0x41, 0x01] }
         },
+        Row("§5.2", "early data after the client's second flight opened", .server, .fails(.badRecordMAC, .peerMisbehaved, .protected)) {
+            try .serverReceivingRewrittenHello(changing: { $0.extensions.earlyData = true }, followedBy: earlyDataRecords(100)) { client, server in
+                try ConformanceScenario.completeHandshake(client, server)
+                try server.receive(earlyDataRecords(100))
+            }
+        },
         // §5.4: a protected handshake or alert record with zero-length content is an unexpected_message.
         Row("§5.4", "empty handshake content under the server's handshake keys", .client, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
             try .clientReceivingServerFlight(resealing: { messages, cipher in
@@ -314,6 +385,24 @@ final class ConformanceTableTests: XCTestCase {
         },
         Row("§5.4", "empty alert content under the server's application keys", .client, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
             try .connectedClient { cipher in try cipher.seal(.alert, []) }
+        },
+        Row("§5.4", "empty handshake content under the client's handshake keys", .server, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .serverAwaitingClientFlight { try $0.seal(.handshake, []) }
+        },
+        Row("§5.4", "padded empty handshake content under the client's handshake keys", .server, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .serverAwaitingClientFlight { try $0.seal(.handshake, [], padding: 16) }
+        },
+        Row("§5.4", "empty alert content under the client's handshake keys", .server, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .serverAwaitingClientFlight { try $0.seal(.alert, []) }
+        },
+        Row("§5.4", "empty handshake content under the client's application keys", .server, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .connectedServer { _, cipher in try cipher.seal(.handshake, []) }
+        },
+        Row("§5.4", "padded empty alert content under the client's application keys", .server, .fails(.unexpectedMessage, .peerMisbehaved, .protected)) {
+            try .connectedServer { _, cipher in try cipher.seal(.alert, [], padding: 32) }
+        },
+        Row("§5.4", "empty plaintext alert record", .server, .fails(.unexpectedMessage, .peerMisbehaved, .plaintext)) {
+            try .server(receiving: WireRecords.record(.alert, []))
         },
         // §6: a message that cannot be parsed by its syntax is a decode_error.
         Row("§6", "ClientHello body that does not decode", .server, .fails(.decodeError, .peerMisbehaved, .plaintext)) {
@@ -335,10 +424,16 @@ final class ConformanceTableTests: XCTestCase {
         Row("§9.2", "ClientHello without key_share", .server, .fails(.missingExtension, .peerMisbehaved, .plaintext)) {
             try .serverReceivingHello(changing: { $0.extensions.keyShares = nil })
         },
-        // Appendix D.5: a Hello whose legacy_version is 0x0300 (SSL 3.0) is refused with protocol_version.
+        // Appendix D.5: a Hello whose legacy_version is 0x0300 (SSL 3.0) or less is refused with protocol_version,
+        // whatever supported_versions offers.
         Row("D.5", "ServerHello legacy_version 0x0300", .client, .fails(.protocolVersion, .unsupportedProtocolVersion, .plaintext)) {
             try .client { ConformanceScenario.serverHello(answering: $0) { $0.legacyVersion = 0x0300 } }
         },
+    ] + [0x0000, 0x0001, 0x0002, 0x0100, 0x0102, 0x0103, 0x0200, 0x0300].map { (version: UInt16) in
+        Row("D.5", "ClientHello legacy_version 0x\(String(format: "%04x", version))", .server, .fails(.protocolVersion, .unsupportedProtocolVersion, .plaintext)) {
+            try .serverReceivingHello(changing: { $0.legacyVersion = version })
+        }
+    } + [
         // RFC 7301 §3.2: ALPN with no protocol in common is a no_application_protocol.
         Row("RFC 7301 §3.2", "no application protocol in common", .server, .fails(.noApplicationProtocol, .handshakeFailure, .plaintext)) {
             try .serverReceivingHello(client: { $0.applicationProtocols = ["h2"] }, server: { $0.applicationProtocols = ["http/1.1"] })
