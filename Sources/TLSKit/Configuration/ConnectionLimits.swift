@@ -10,7 +10,7 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// header arrives: a Finished to 48 bytes, a KeyUpdate to 1, a ServerHello to 65,607. So a
     /// connection buffers at most this much for one message, and a Certificate message (whose
     /// structure allows 16 MiB) is bounded by this value alone.
-    public var maximumHandshakeMessageSize = 131_396
+    public var maximumHandshakeMessageSize = HandshakeReassembler.largestClientHelloBody
     /// Most certificates accepted in a peer's chain (`bad_certificate`). Real chains have 2 to 4.
     public var maximumCertificateChainLength = 10
     /// Records in a row that carry nothing: empty application data, change_cipher_spec, warning

@@ -16,7 +16,6 @@ extension TLSError {
         case noCommonCipherSuite
         case noCommonGroup
         case noCommonSignatureScheme
-        case handshakeFailure(String)
         // protocol_version
         case unsupportedVersion
         // bad_record_mac
@@ -35,8 +34,6 @@ extension TLSError {
         case certificateRequired
         // no_application_protocol
         case noApplicationProtocol
-        // insufficient_security
-        case insufficientSecurity(String)
         // internal_error
         case internalFailure(String)
         // limits
@@ -54,7 +51,7 @@ extension TLSError {
             case .illegalParameter: return .illegalParameter
             case .missingExtension: return .missingExtension
             case .unsupportedExtension: return .unsupportedExtension
-            case .noCommonCipherSuite, .noCommonGroup, .noCommonSignatureScheme, .handshakeFailure: return .handshakeFailure
+            case .noCommonCipherSuite, .noCommonGroup, .noCommonSignatureScheme: return .handshakeFailure
             case .unsupportedVersion: return .protocolVersion
             case .badRecordMAC: return .badRecordMAC
             case .recordOverflow: return .recordOverflow
@@ -65,7 +62,6 @@ extension TLSError {
             case .unknownCA: return .unknownCA
             case .certificateRequired: return .certificateRequired
             case .noApplicationProtocol: return .noApplicationProtocol
-            case .insufficientSecurity: return .insufficientSecurity
             case .internalFailure: return .internalError
             case .limitExceeded(_, let alert): return alert
             case .alertReceived, .connectionClosed, .invalidState, .invalidConfiguration: return nil
@@ -77,8 +73,7 @@ extension TLSError {
             case .malformedMessage, .unexpectedMessage, .illegalParameter, .missingExtension, .unsupportedExtension,
                 .badRecordMAC, .recordOverflow, .badFinished, .incorrectBinder:
                 return .peerMisbehaved
-            case .noCommonCipherSuite, .noCommonGroup, .noCommonSignatureScheme, .handshakeFailure,
-                .noApplicationProtocol, .insufficientSecurity, .certificateRequired:
+            case .noCommonCipherSuite, .noCommonGroup, .noCommonSignatureScheme, .noApplicationProtocol, .certificateRequired:
                 return .handshakeFailure
             case .unsupportedVersion: return .unsupportedProtocolVersion
             case .badSignature, .badCertificate, .unsupportedCertificate, .certificateExpired, .unknownCA:
@@ -102,7 +97,6 @@ extension TLSError {
             case .noCommonCipherSuite: return "no cipher suite in common"
             case .noCommonGroup: return "no key exchange group in common"
             case .noCommonSignatureScheme: return "no signature scheme in common"
-            case .handshakeFailure(let what): return "handshake failure: \(what)"
             case .unsupportedVersion: return "peer does not support TLS 1.3"
             case .badRecordMAC: return "record failed authentication"
             case .recordOverflow: return "record too large"
@@ -115,7 +109,6 @@ extension TLSError {
             case .unknownCA(let what): return "certificate not trusted: \(what)"
             case .certificateRequired: return "a client certificate is required"
             case .noApplicationProtocol: return "no application protocol in common"
-            case .insufficientSecurity(let what): return "insufficient security: \(what)"
             case .internalFailure(let what): return "internal error: \(what)"
             case .limitExceeded(let what, _): return "limit exceeded: \(what)"
             case .alertReceived(let alert): return "peer sent alert \(alert)"

@@ -47,11 +47,6 @@ extension KeySchedule {
             KeySchedule.deriveSecret(keyed, suite: suite, label: "res binder", transcriptHash: suite.suiteHash.emptyHash)
         }
 
-        /// client_early_traffic_secret: Derive-Secret(., "c e traffic", ClientHello).
-        func clientEarlyTrafficSecret(transcriptHash: [UInt8]) -> SymmetricKey {
-            KeySchedule.deriveSecret(keyed, suite: suite, label: "c e traffic", transcriptHash: transcriptHash)
-        }
-
         /// Moves to the Handshake Secret with the (EC)DHE shared secret, or zeros for psk_ke.
         func handshake(sharedSecret: SymmetricKey?) -> Handshake {
             let input = sharedSecret ?? KeySchedule.zeroKey(for: suite)

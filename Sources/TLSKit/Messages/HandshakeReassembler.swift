@@ -10,18 +10,21 @@ struct HandshakeReassembler {
     let maximumMessageSize: Int
     private var buffer: [UInt8] = []
 
-    init(maximumMessageSize: Int = ConnectionLimits().maximumHandshakeMessageSize) {
+    init(maximumMessageSize: Int = Self.largestClientHelloBody) {
         self.maximumMessageSize = maximumMessageSize
     }
+
+    /// version, random, legacy_session_id<0..32>, cipher_suites<2..2^16-2>,
+    /// legacy_compression_methods<1..2^8-1>, extensions<8..2^16-1>: 131,396 bytes, the largest
+    /// body of any TLS 1.3 message but Certificate.
+    static let largestClientHelloBody = 2 + 32 + (1 + 32) + (2 + 65_534) + (1 + 255) + (2 + 65_535)
 
     /// The largest body each TLS 1.3 message can have, from its structure in RFC 8446 §4: every
     /// variable-length field at its maximum. nil for types TLS 1.3 does not send, which the
     /// decoder refuses once their header is read.
     static func largestBody(of type: HandshakeType) -> Int? {
         switch type {
-        // version, random, legacy_session_id<0..32>, cipher_suites<2..2^16-2>,
-        // legacy_compression_methods<1..2^8-1>, extensions<8..2^16-1>: 131,396 bytes.
-        case .clientHello: return 2 + 32 + (1 + 32) + (2 + 65_534) + (1 + 255) + (2 + 65_535)
+        case .clientHello: return largestClientHelloBody
         // version, random, legacy_session_id_echo<0..32>, cipher_suite, compression, extensions<6..2^16-1>.
         case .serverHello: return 2 + 32 + (1 + 32) + 2 + 1 + (2 + 65_535)
         // lifetime, age_add, ticket_nonce<0..255>, ticket<1..2^16-1>, extensions<0..2^16-2>.

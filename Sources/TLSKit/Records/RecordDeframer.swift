@@ -115,17 +115,3 @@ struct ReceivedRecord {
     /// The fragment copied into an array of its own.
     var fragment: [UInt8] { Array(body) }
 }
-
-extension TLSRecord {
-    /// Calls `body` with a view of this record, as the deframer would hand it over.
-    func withReceivedRecord<Result>(_ body: (ReceivedRecord) throws -> Result) rethrows -> Result {
-        try self.body.withUnsafeBytes { fragment in
-            try body(ReceivedRecord(contentType: contentType, legacyVersion: legacyVersion, body: fragment))
-        }
-    }
-
-    /// An owned copy of a record the deframer handed over.
-    init(_ record: ReceivedRecord) {
-        self.init(contentType: record.contentType, legacyVersion: record.legacyVersion, fragment: record.fragment)
-    }
-}

@@ -1,4 +1,4 @@
-/// One record as received, protected or not (RFC 8446 §5.1, §5.2):
+/// The framing of records, protected or not (RFC 8446 §5.1, §5.2), and its bounds:
 ///
 ///     struct {
 ///         ContentType type;
@@ -13,28 +13,7 @@
 ///         uint16 length;
 ///         opaque encrypted_record[TLSCiphertext.length];
 ///     } TLSCiphertext;
-struct TLSRecord: Hashable, Sendable {
-    var contentType: ContentType
-    var legacyVersion: UInt16
-    /// The fragment, as a slice of the received bytes (no copy).
-    var body: ArraySlice<UInt8>
-
-    init(contentType: ContentType, legacyVersion: UInt16, body: ArraySlice<UInt8>) {
-        self.contentType = contentType
-        self.legacyVersion = legacyVersion
-        self.body = body
-    }
-
-    init(contentType: ContentType, legacyVersion: UInt16, fragment: [UInt8]) {
-        self.init(contentType: contentType, legacyVersion: legacyVersion, body: fragment[...])
-    }
-
-    /// The fragment as an array of its own.
-    var fragment: [UInt8] {
-        get { Array(body) }
-        set { body = newValue[...] }
-    }
-
+enum TLSRecord {
     /// type, legacy_record_version and length.
     static let headerLength = 5
 

@@ -22,7 +22,7 @@ extension SessionTicketKeyRing {
         for _ in 0..<keyCount {
             let name = random.bytes(SessionTicketKey.nameLength)
             let key = random.bytes(SessionTicketKey.keyLength)
-            text += "\(keyLineTag) \(hexString(name)) \(hexString(key)) \(created)\n"
+            text += "\(keyLineTag) \(Hex.encode(name)) \(Hex.encode(key)) \(created)\n"
         }
         return text
     }
@@ -70,46 +70,15 @@ extension SessionTicketKeyRing {
                 "\(location): expected \"\(keyLineTag) <name> <key> <created>\", found \(fields.count) fields starting \"\(fields.first ?? "")\""
             )
         }
-        guard let name = bytes(hex: fields[1]), name.count == SessionTicketKey.nameLength else {
+        guard let name = Hex.decode(fields[1]), name.count == SessionTicketKey.nameLength else {
             throw TLSError.configuration("\(location): the name must be \(2 * SessionTicketKey.nameLength) hex digits")
         }
-        guard let key = bytes(hex: fields[2]), key.count == SessionTicketKey.keyLength else {
+        guard let key = Hex.decode(fields[2]), key.count == SessionTicketKey.keyLength else {
             throw TLSError.configuration("\(location): the key must be \(2 * SessionTicketKey.keyLength) hex digits")
         }
         guard let created = UInt64(fields[3]) else {
             throw TLSError.configuration("\(location): the created time must be Unix seconds, not \"\(fields[3])\"")
         }
         return try SessionTicketKey(name: name, keyBytes: key, createdAt: Date(timeIntervalSince1970: Double(created)))
-    }
-
-    private static func hexString(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
-    }
-
-    /// Decodes hex digits (either case); nil for an odd count or any other character.
-    private static func bytes(hex: Substring) -> [UInt8]? {
-        var result: [UInt8] = []
-        result.reserveCapacity(hex.utf8.count / 2)
-        var high: UInt8?
-        for character in hex.utf8 {
-            guard let value = hexValue(character) else { return nil }
-            if let pending = high {
-                result.append(pending << 4 | value)
-                high = nil
-            } else {
-                high = value
-            }
-        }
-        return high == nil ? result : nil
-    }
-
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

@@ -15,8 +15,6 @@ public enum TicketRejection: String, Error, Sendable, Hashable, CaseIterable {
     case suiteMismatch
     /// The obfuscated ticket age is too far from the age the server expects.
     case ageMismatch
-    /// A single-use ticket was offered a second time.
-    case alreadyUsed
     /// The ticket was issued for another server name (SNI) than the one now requested.
     case serverNameMismatch
     /// The session does not meet the server's current client-authentication policy: it has no

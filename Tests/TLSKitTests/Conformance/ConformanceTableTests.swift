@@ -15,8 +15,8 @@ import XCTest
 /// is accepted, then what else the row promises. An "ignored" row checks that the input changes
 /// nothing: no error, nothing read, nothing answered.
 ///
-/// Every alert the core can send has at least one row. `insufficient_security` has none: no
-/// code path in Sources/ throws `TLSError.Reason.insufficientSecurity`, so the core cannot send it.
+/// Every alert the core can send has at least one row. `insufficient_security` has none: TLSKit
+/// has no reason that maps to it, so the core never sends it.
 final class ConformanceTableTests: XCTestCase {
     enum Side: String { case client, server }
 

@@ -26,7 +26,7 @@ final class KeyLogSecrets: @unchecked Sendable {
 /// Records on the wire, built and taken apart by hand.
 enum WireRecords {
     /// Every complete record in `bytes`; fails if bytes are left over.
-    static func split(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) throws -> [TLSRecord] {
+    static func split(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) throws -> [OwnedRecord] {
         var deframer = RecordDeframer()
         let records = try deframer.records(bytes)
         XCTAssertEqual(deframer.bufferedByteCount, 0, "a partial record was left over", file: file, line: line)
@@ -40,7 +40,7 @@ enum WireRecords {
         return bytes + content
     }
 
-    static func encode(_ record: TLSRecord) -> [UInt8] {
+    static func encode(_ record: OwnedRecord) -> [UInt8] {
         self.record(record.contentType, record.fragment, legacyVersion: record.legacyVersion)
     }
 
@@ -74,7 +74,7 @@ struct TestCipher {
         return bytes
     }
 
-    mutating func open(_ record: TLSRecord) throws -> (type: ContentType, content: [UInt8]) {
+    mutating func open(_ record: OwnedRecord) throws -> (type: ContentType, content: [UInt8]) {
         let opened = try protection.open(record)
         return (opened.contentType, opened.content)
     }

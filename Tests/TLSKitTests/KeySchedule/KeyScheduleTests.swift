@@ -86,7 +86,7 @@ final class KeyScheduleTests: XCTestCase {
         let handshake = early.handshake(sharedSecret: SymmetricKey(data: [UInt8](repeating: 1, count: 32)))
         let master = handshake.master()
         let secrets = [
-            early.secret, early.resumptionBinderKey(), early.clientEarlyTrafficSecret(transcriptHash: transcriptHash),
+            early.secret, early.resumptionBinderKey(),
             handshake.secret, handshake.clientTrafficSecret(transcriptHash: transcriptHash),
             master.secret, master.serverTrafficSecret(transcriptHash: transcriptHash),
             master.resumption(transcriptHash: transcriptHash).ticketPSK(nonce: [1]),
@@ -123,17 +123,13 @@ final class KeyScheduleTests: XCTestCase {
             Array(HKDF<SHA384>.extract(inputKeyMaterial: psk384, salt: [UInt8](repeating: 0, count: 48))))
     }
 
-    func testBinderKeyAndEarlyTrafficSecretUseTheirLabels() {
+    func testBinderKeyUsesItsLabel() {
         let suite = CipherSuite.TLS_AES_128_GCM_SHA256
         let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: RFC8448SimpleHandshake.ticketPSK))
         let emptyHash = Array(SHA256.hash(data: [UInt8]()))
         XCTAssertEqual(
             bytes(early.resumptionBinderKey()),
             bytes(KeySchedule.deriveSecret(suite: suite, secret: early.secret, label: "res binder", transcriptHash: emptyHash)))
-        let clientHelloHash = [UInt8](repeating: 3, count: 32)
-        XCTAssertEqual(
-            bytes(early.clientEarlyTrafficSecret(transcriptHash: clientHelloHash)),
-            bytes(KeySchedule.deriveSecret(suite: suite, secret: early.secret, label: "c e traffic", transcriptHash: clientHelloHash)))
         XCTAssertEqual(
             bytes(KeySchedule.Resumption(suite: suite, secret: SymmetricKey(data: RFC8448SimpleHandshake.resumptionMasterSecret))
                 .ticketPSK(nonce: [0, 1])).count,

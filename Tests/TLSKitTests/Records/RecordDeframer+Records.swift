@@ -2,11 +2,11 @@
 
 extension RecordDeframer {
     /// Every record `bytes` completes, each copied out of the view the deframer lends.
-    mutating func records<Bytes: Collection>(_ bytes: Bytes) throws -> [TLSRecord] where Bytes.Element == UInt8 {
-        var records: [TLSRecord] = []
+    mutating func records<Bytes: Collection>(_ bytes: Bytes) throws -> [OwnedRecord] where Bytes.Element == UInt8 {
+        var records: [OwnedRecord] = []
         try Array(bytes).withUnsafeBytes { input in
             try receive(input) { record in
-                records.append(TLSRecord(record))
+                records.append(OwnedRecord(record))
                 return true
             }
         }

@@ -19,7 +19,7 @@ final class RecordDeframerTests: XCTestCase {
         }
         XCTAssertEqual(deframer.bufferedByteCount, bytes.count - 1)
         XCTAssertEqual(
-            try deframer.records([bytes.last!]), [TLSRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: Array(1...40))])
+            try deframer.records([bytes.last!]), [OwnedRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: Array(1...40))])
         XCTAssertEqual(deframer.bufferedByteCount, 0)
     }
 
@@ -31,8 +31,8 @@ final class RecordDeframerTests: XCTestCase {
         XCTAssertEqual(
             try deframer.records(first + second + third.prefix(10)),
             [
-                TLSRecord(contentType: .handshake, legacyVersion: 0x0301, fragment: [1, 2, 3]),
-                TLSRecord(contentType: .alert, legacyVersion: 0x0303, fragment: [2, 40]),
+                OwnedRecord(contentType: .handshake, legacyVersion: 0x0301, fragment: [1, 2, 3]),
+                OwnedRecord(contentType: .alert, legacyVersion: 0x0303, fragment: [2, 40]),
             ])
         XCTAssertEqual(deframer.bufferedByteCount, 10)
         XCTAssertEqual(try deframer.records(third.dropFirst(10)).map(\.fragment), [Array(repeating: 7, count: 300)])
@@ -86,8 +86,8 @@ final class RecordDeframerTests: XCTestCase {
         XCTAssertEqual(
             try deframer.records(record(type: 22, body: []) + record(type: 23, body: [])),
             [
-                TLSRecord(contentType: .handshake, legacyVersion: 0x0303, fragment: []),
-                TLSRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: []),
+                OwnedRecord(contentType: .handshake, legacyVersion: 0x0303, fragment: []),
+                OwnedRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: []),
             ])
     }
 

@@ -10,7 +10,7 @@ final class RecordFramerTests: XCTestCase {
         return Array(output.dropFirst())
     }
 
-    private func deframe(_ bytes: [UInt8]) throws -> [TLSRecord] {
+    private func deframe(_ bytes: [UInt8]) throws -> [OwnedRecord] {
         var deframer = RecordDeframer()
         let records = try deframer.records(bytes)
         XCTAssertEqual(deframer.bufferedByteCount, 0)
@@ -27,7 +27,7 @@ final class RecordFramerTests: XCTestCase {
 
     func testFirstClientHelloMayUseLegacyVersion0x0301() throws {
         let records = try deframe(frame(RFC8448SimpleHandshake.clientHello, version: 0x0301))
-        XCTAssertEqual(records, [TLSRecord(contentType: .handshake, legacyVersion: 0x0301, fragment: RFC8448SimpleHandshake.clientHello)])
+        XCTAssertEqual(records, [OwnedRecord(contentType: .handshake, legacyVersion: 0x0301, fragment: RFC8448SimpleHandshake.clientHello)])
     }
 
     func testContentOf2To14BytesFitsOneRecord() throws {

@@ -11,7 +11,7 @@ final class RecordProtectionTests: XCTestCase {
         SymmetricKey(data: (0..<suite.hashLength).map { UInt8(truncatingIfNeeded: Int($0) * 31 + Int(seed)) })
     }
 
-    private func parse(_ bytes: [UInt8]) throws -> TLSRecord {
+    private func parse(_ bytes: [UInt8]) throws -> OwnedRecord {
         var deframer = RecordDeframer()
         let records = try deframer.records(bytes)
         XCTAssertEqual(records.count, 1)
@@ -140,7 +140,7 @@ final class RecordProtectionTests: XCTestCase {
             truncated.fragment.removeLast()
             assertThrows(.badRecordMAC) { _ = try reader.open(truncated) }
             assertThrows(.badRecordMAC) {
-                _ = try reader.open(TLSRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: Array(repeating: 0, count: 15)))
+                _ = try reader.open(OwnedRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: Array(repeating: 0, count: 15)))
             }
             var wrongKey = RecordProtection(suite: suite, trafficSecret: secret(for: suite, seed: 2))
             assertThrows(.badRecordMAC) { _ = try wrongKey.open(record) }
@@ -160,7 +160,7 @@ final class RecordProtectionTests: XCTestCase {
 
     func testFragmentOverCiphertextLimitIsRecordOverflow() {
         var reader = RecordProtection(suite: .TLS_AES_128_GCM_SHA256, trafficSecret: secret(for: .TLS_AES_128_GCM_SHA256))
-        let record = TLSRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: Array(repeating: 0, count: 16_384 + 257))
+        let record = OwnedRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: Array(repeating: 0, count: 16_384 + 257))
         assertThrows(.recordOverflow) { _ = try reader.open(record) }
     }
 
@@ -174,7 +174,7 @@ final class RecordProtectionTests: XCTestCase {
             let header: [UInt8] = [23, 3, 3, UInt8(length >> 8), UInt8(length & 0xFF)]
             // Sequence number 0: the nonce is the IV itself.
             let box = try AES.GCM.seal(inner, using: keys.key, nonce: AES.GCM.Nonce(data: keys.iv), authenticating: header)
-            let record = TLSRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: Array(box.ciphertext) + Array(box.tag))
+            let record = OwnedRecord(contentType: .applicationData, legacyVersion: 0x0303, fragment: Array(box.ciphertext) + Array(box.tag))
             var reader = RecordProtection(suite: suite, trafficSecret: secret(for: suite))
             if innerLength == 16_385 {
                 XCTAssertEqual(try reader.open(record).content.count, 16_384)

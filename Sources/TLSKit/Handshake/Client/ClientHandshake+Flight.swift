@@ -5,10 +5,9 @@ extension ClientHandshake {
     /// What the client carries from the ServerHello to its own Finished.
     ///
     /// A class, not a struct: each state from EncryptedExtensions to Finished takes it over
-    /// from the one before and updates it in place. As a struct it was copied at every
-    /// message (about 60 references retained and released each time, and the transcript's
-    /// hash state copied before each update). A state that throws leaves it half-updated,
-    /// which is harmless: the connection has failed then.
+    /// from the one before and updates it in place, so that its references and the
+    /// transcript's hash state are not copied at every message. A state that throws leaves it
+    /// half-updated, which is harmless: the connection has failed then.
     final class Flight {
         let configuration: ClientConfiguration
         let serverName: String?

@@ -1,6 +1,6 @@
 import Crypto
 
-/// Lower-case hexadecimal, for the key log and diagnostics.
+/// Lower-case hexadecimal, for the key log, ticket key files and diagnostics; either case is read.
 enum Hex {
     static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
@@ -16,7 +16,8 @@ enum Hex {
         key.withUnsafeBytes { encode($0) }
     }
 
-    static func decode(_ text: String) -> [UInt8]? {
+    /// The bytes `text` spells; nil for an odd count of digits or any other character.
+    static func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? {
         let chars = Array(text.utf8)
         guard chars.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []

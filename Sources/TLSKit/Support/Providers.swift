@@ -25,10 +25,9 @@ public struct RandomSource: Sendable {
         return bytes
     }
 
-    /// Fills `buffer` from the kernel's generator with one `getentropy` call per 256 bytes
-    /// (about 0.35 µs for a 32-byte random against 1.2 µs through `SystemRandomNumberGenerator`,
-    /// which makes a system call per 8 bytes); where `getentropy` is missing or fails, through
-    /// `SystemRandomNumberGenerator`.
+    /// Fills `buffer` from the kernel's generator with one `getentropy` call per 256 bytes,
+    /// where `SystemRandomNumberGenerator` makes a system call per 8 bytes; where `getentropy`
+    /// is missing or fails, through `SystemRandomNumberGenerator`.
     private static func fillFromSystem(_ buffer: UnsafeMutableRawBufferPointer) {
         var offset = 0
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
