@@ -47,7 +47,9 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The connection this handler drives. Touch it only on the channel's event loop.
-    public let connection: TLSConnection
+    public let connection: any TLSConnection
+    /// The same connection when it is a server's: the commands only a server takes need it.
+    private let serverConnection: ServerConnection?
 
     private var state = State.open
     /// Plaintext writes not yet encrypted, oldest first.
@@ -77,9 +79,16 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.init(connection: try ClientConnection(configuration: clientConfiguration, serverName: serverName))
     }
 
-    /// A handler around a connection that has not yet exchanged any bytes.
-    public init(connection: TLSConnection) {
+    /// A handler around a server connection that has not yet exchanged any bytes.
+    public init(connection: ServerConnection) {
         self.connection = connection
+        self.serverConnection = connection
+    }
+
+    /// A handler around a client connection that has not yet exchanged any bytes.
+    public init(connection: ClientConnection) {
+        self.connection = connection
+        self.serverConnection = nil
     }
 
     // MARK: Lifecycle
@@ -222,11 +231,11 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         do {
             switch command {
             case .requestSessionTicket:
-                guard let server = connection as? ServerConnection else { throw TLSHandlerError.serverOnlyCommand }
+                guard let server = serverConnection else { throw TLSHandlerError.serverOnlyCommand }
                 try server.requestSessionTicket()
                 try server.driveHandshake()
             case .requestClientCertificate(let roots, let required):
-                guard let server = connection as? ServerConnection else { throw TLSHandlerError.serverOnlyCommand }
+                guard let server = serverConnection else { throw TLSHandlerError.serverOnlyCommand }
                 try server.requestClientCertificate(trustRoots: roots, required: required)
             case .updateKeys(let requestPeerUpdate):
                 try connection.updateKeys(requestPeerUpdate: requestPeerUpdate)

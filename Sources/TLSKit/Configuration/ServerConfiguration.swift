@@ -49,7 +49,7 @@ public struct ServerConfiguration: Sendable {
     public var ticketCount = 2
     /// The largest ticket count accepted: each ticket costs a message and a seal, so an
     /// unbounded count would let one setting flood a connection.
-    public static let maximumTicketCount = 1_024
+    public static let maximumTicketCount = TicketSchedule.maximumCount
     /// Seconds a ticket may be used for resumption, at most 7 days (RFC 8446 §4.6.1). Default 2 hours.
     public var ticketLifetime: UInt32 = 7_200
     /// How tickets are protected: stateless (sealed under a rotating key ring, the default) or
@@ -101,15 +101,9 @@ public struct ServerConfiguration: Sendable {
         guard !certificates.isEmpty else { throw TLSError.configuration("a server needs at least one certificate") }
         guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
         guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
-        try Self.validate(ticketCount: ticketCount)
+        try TicketSchedule.validate(count: ticketCount)
         guard ticketLifetime <= 604_800 else { throw TLSError.configuration("ticket lifetime \(ticketLifetime) s exceeds 7 days (RFC 8446 §4.6.1)") }
         guard maximumPSKIdentities >= 1 else { throw TLSError.configuration("maximumPSKIdentities must be at least 1") }
         guard ticketAgeTolerance >= 0 else { throw TLSError.configuration("ticketAgeTolerance must be zero or more seconds") }
-    }
-
-    static func validate(ticketCount: Int) throws {
-        guard (0...maximumTicketCount).contains(ticketCount) else {
-            throw TLSError.configuration("ticket count \(ticketCount) is outside 0...\(maximumTicketCount)")
-        }
     }
 }

@@ -6,6 +6,10 @@ public final class ClientConnection: TLSConnection {
     public let serverName: String?
     /// NewSessionTicket messages received on this connection so far.
     public private(set) var receivedTicketCount = 0
+    public let core: ConnectionCore
+    /// The handshake state machine (internal so that tests can stand in for a client that does
+    /// what TLSKit's does not).
+    var machine: ClientHandshakeState
 
     /// A client connection whose ClientHello is already waiting in ``TLSConnection/takeOutput()``.
     ///
@@ -18,20 +22,53 @@ public final class ClientConnection: TLSConnection {
     public init(configuration: ClientConfiguration, serverName: String?, session: ClientSession? = nil) throws {
         self.configuration = configuration
         self.serverName = serverName
+        self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog)
         var output = HandshakeOutput()
-        let state = try ClientHandshakeState.start(configuration: configuration, serverName: serverName, session: session, output: &output)
-        super.init(
-            machine: .client(state), isServer: false, limits: configuration.limits,
-            keyLog: configuration.keyLog)
-        let store = configuration.sessionStore
-        let handler = configuration.newSessionHandler
-        eventObserver = { [unowned self] event in
-            guard case .sessionTicketReceived(let session) = event else { return }
-            self.receivedTicketCount += 1
-            // RFC 8446 §4.6.1: a lifetime of zero means the ticket must not be cached.
-            if session.lifetime > 0, !session.serverName.isEmpty { store?.store(session) }
-            handler?(session)
-        }
-        try step { _, pending in pending = output }
+        self.machine = try ClientHandshakeState.start(configuration: configuration, serverName: serverName, session: session, output: &output)
+        try core.step(role: self) { pending in pending = output }
     }
+
+    public func receive<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
+        try core.receive(bytes, role: self)
+    }
+
+    public func write<Bytes: Collection>(_ data: Bytes) throws where Bytes.Element == UInt8 {
+        try core.write(data)
+    }
+
+    public func driveHandshake() throws {
+        try core.throwIfFailed()
+    }
+
+    public func updateKeys(requestPeerUpdate: Bool) throws {
+        try core.updateKeys(requestPeerUpdate: requestPeerUpdate, role: self)
+    }
+
+    public func exportKeyingMaterial(label: String, context: [UInt8], length: Int) throws -> [UInt8] {
+        try core.exportKeyingMaterial(label: label, context: context, length: length, role: self)
+    }
+}
+
+extension ClientConnection: ConnectionRole {
+    func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws {
+        try machine.step(message, raw: raw, output: &output)
+    }
+
+    var traffic: ApplicationTraffic? { machine.traffic }
+
+    func updateKeys(requestPeerUpdate: Bool, output: inout HandshakeOutput) throws {
+        try machine.updateKeys(requestPeerUpdate: requestPeerUpdate, output: &output)
+    }
+
+    var refusesChangeCipherSpec: Bool { false }
+
+    func observe(_ event: TLSEvent) {
+        guard case .sessionTicketReceived(let session) = event else { return }
+        receivedTicketCount += 1
+        // RFC 8446 §4.6.1: a lifetime of zero means the ticket must not be cached.
+        if session.lifetime > 0, !session.serverName.isEmpty { configuration.sessionStore?.store(session) }
+        configuration.newSessionHandler?(session)
+    }
+
+    func handshakeFailed() {}
 }

@@ -4,32 +4,54 @@ import X509
 public final class ServerConnection: TLSConnection {
     /// The configuration this connection was made with.
     public let configuration: ServerConfiguration
+    public let core: ConnectionCore
+    private var machine: ServerHandshakeState
+    /// How many tickets this connection mints, and the ones asked for on demand.
+    private var tickets: TicketSchedule
 
     /// A server connection waiting for a ClientHello.
     public init(configuration: ServerConfiguration) throws {
         try configuration.validate()
         self.configuration = configuration
-        super.init(
-            machine: .server(ServerHandshakeState(configuration: configuration)), isServer: true,
-            limits: configuration.limits, keyLog: configuration.keyLog)
-        let handler = configuration.newSessionHandler
-        let statistics = configuration.statistics
-        eventObserver = { event in
-            if case .sessionTicketIssued(let ticket) = event { handler?(ticket) }
-        }
-        handshakeFailureObserver = { _ in statistics.recordHandshakeFailure() }
+        self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog)
+        self.machine = ServerHandshakeState(configuration: configuration)
+        self.tickets = try TicketSchedule(count: configuration.ticketCount)
     }
+
+    public func receive<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
+        try core.receive(bytes, role: self)
+    }
+
+    public func write<Bytes: Collection>(_ data: Bytes) throws where Bytes.Element == UInt8 {
+        try core.throwIfFailed()
+        if core.isHandshakeComplete { try sendRequestedTickets() }
+        try core.write(data)
+    }
+
+    public func driveHandshake() throws {
+        try core.throwIfFailed()
+        try sendRequestedTickets()
+    }
+
+    public func updateKeys(requestPeerUpdate: Bool) throws {
+        try core.updateKeys(requestPeerUpdate: requestPeerUpdate, role: self)
+    }
+
+    public func exportKeyingMaterial(label: String, context: [UInt8], length: Int) throws -> [UInt8] {
+        try core.exportKeyingMaterial(label: label, context: context, length: length, role: self)
+    }
+
+    // MARK: Tickets and client authentication
 
     /// How many tickets this connection sends after a full handshake and after post-handshake
     /// authentication (`SSL_get_num_tickets`). Starts from ``ServerConfiguration/ticketCount``.
-    public var ticketCount: Int { machine.server!.configuration.ticketCount }
+    public var ticketCount: Int { tickets.count }
 
     /// Changes ``ticketCount`` for this connection only (`SSL_set_num_tickets`). Set it before the
     /// handshake as usual; a change after it applies to the next post-handshake authentication.
     /// Throws for a negative count or one above ``ServerConfiguration/maximumTicketCount``.
     public func setTicketCount(_ count: Int) throws {
-        try ServerConfiguration.validate(ticketCount: count)
-        machine.server!.configuration.ticketCount = count
+        try tickets.setCount(count)
     }
 
     /// Asks for one more ticket (`SSL_new_session_ticket`). It is queued, and goes out with the
@@ -38,15 +60,10 @@ public final class ServerConnection: TLSConnection {
     /// Success means the request was taken, not that the ticket was sent.
     /// Throws ``TLSError/Code/invalidState`` before the handshake has completed.
     public func requestSessionTicket() throws {
-        try step { machine, _ in
-            try machine.server!.withConnected("requestSessionTicket") { $0.requestedTickets += 1 }
-        }
-        hasRequestedTickets = true
+        try core.throwIfFailed()
+        guard machine.isConnected else { throw TLSError(.invalidState("requestSessionTicket needs a completed handshake")) }
+        tickets.request()
     }
-
-    /// Whether tickets were requested since the last ones went out: checked on every write,
-    /// so it is kept here rather than read out of the handshake state (which would copy it).
-    private var hasRequestedTickets = false
 
     /// Asks the client for a certificate now that the handshake is done
     /// (`SSL_verify_client_post_handshake`, RFC 8446 §4.6.2). The CertificateRequest is in
@@ -65,18 +82,39 @@ public final class ServerConnection: TLSConnection {
         guard let roots = trustRoots ?? configuration.clientAuthentication.trustRoots else {
             throw TLSError.configuration("post-handshake authentication needs trust roots for client certificates")
         }
-        try step { machine, output in
-            try machine.server!.withConnected("requestClientCertificate") {
+        try core.step(role: self) { output in
+            try machine.withConnected("requestClientCertificate") {
                 try $0.requestClientCertificate(trustRoots: roots, required: required, output: &output)
             }
         }
     }
 
-    override func sendQueuedHandshakeMessages() throws {
-        guard hasRequestedTickets else { return }
-        hasRequestedTickets = false
-        try step { machine, output in
-            try machine.server!.withConnected("sending tickets") { $0.sendRequestedTickets(output: &output) }
+    /// Mints the tickets asked for since the last write, if any.
+    private func sendRequestedTickets() throws {
+        guard tickets.hasRequests else { return }
+        let count = tickets.takeRequests()
+        try core.step(role: self) { output in
+            try machine.withConnected("sending tickets") { $0.issueTickets(count, output: &output) }
         }
     }
+}
+
+extension ServerConnection: ConnectionRole {
+    func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws {
+        try machine.step(message, raw: raw, tickets: tickets, output: &output)
+    }
+
+    var traffic: ApplicationTraffic? { machine.traffic }
+
+    func updateKeys(requestPeerUpdate: Bool, output: inout HandshakeOutput) throws {
+        try machine.withConnected("updating keys") { $0.traffic.updateWriteKeys(requestPeerUpdate: requestPeerUpdate, output: &output) }
+    }
+
+    var refusesChangeCipherSpec: Bool { machine.awaitsFirstClientHello }
+
+    func observe(_ event: TLSEvent) {
+        if case .sessionTicketIssued(let ticket) = event { configuration.newSessionHandler?(ticket) }
+    }
+
+    func handshakeFailed() { configuration.statistics.recordHandshakeFailure() }
 }

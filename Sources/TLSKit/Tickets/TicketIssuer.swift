@@ -1,4 +1,5 @@
 import Foundation
+import X509
 
 /// Issues and redeems tickets under either ``SessionTicketProtection``.
 ///
@@ -48,5 +49,35 @@ struct TicketIssuer {
         guard let state = try? ServerSessionState(encoded: encoded) else { return .failure(.malformed) }
         guard now.millisecondsSince1970 <= state.expiresAt else { return .failure(.expired) }
         return .success(state)
+    }
+}
+
+extension TicketIssuer {
+    /// A ticket for one resumable session of the connection (RFC 8446 §4.6.1): the session's
+    /// state under the ticket protection, a fresh ticket_age_add, and what the new-session
+    /// handler is told of it.
+    struct Minted {
+        let message: NewSessionTicket
+        let issued: IssuedSessionTicket
+    }
+
+    /// Mints a ticket whose PSK (derived by the caller from the resumption master secret and
+    /// `nonce`) resumes a session of `suite`, bound to the server name, protocol and client
+    /// identity the connection has now.
+    func mint(
+        psk: [UInt8], nonce: [UInt8], suite: CipherSuite, lifetime: UInt32, now: Date, serverName: String?,
+        applicationProtocol: String?, clientCertificateChain: [[UInt8]], clientCertificates: [Certificate]
+    ) -> Minted {
+        let ageAdd = random.uint32()
+        let state = ServerSessionState(
+            cipherSuite: suite, psk: psk, createdAt: now.millisecondsSince1970, lifetime: lifetime, ageAdd: ageAdd,
+            serverName: serverName, applicationProtocol: applicationProtocol, clientCertificateChain: clientCertificateChain,
+            clientCertificateVerified: !clientCertificateChain.isEmpty)
+        let ticket = issue(state)
+        return Minted(
+            message: NewSessionTicket(lifetime: lifetime, ageAdd: ageAdd, nonce: nonce, ticket: ticket),
+            issued: IssuedSessionTicket(
+                ticket: ticket, lifetime: lifetime, cipherSuite: suite, serverName: serverName,
+                applicationProtocol: applicationProtocol, clientCertificates: clientCertificates))
     }
 }

@@ -64,15 +64,14 @@ extension ClientConnection {
     /// Returns the new ClientHello in plaintext records.
     func rewritePendingHello(_ change: (inout ClientHello) -> Void) throws -> [UInt8] {
         _ = takeOutput()
-        guard case .client(.expectServerHello(let state)) = machine else { throw FixtureError("the client is not waiting for a ServerHello") }
+        guard case .expectServerHello(let state) = machine else { throw FixtureError("the client is not waiting for a ServerHello") }
         var hello = state.hello
         change(&hello)
         let bytes = state.offer?.attach(to: &hello, prefix: nil, now: state.configuration.time.now) ?? HandshakeMessage.clientHello(hello).encoded()
-        machine = .client(
-            .expectServerHello(
-                ClientHandshake.ExpectServerHello(
-                    configuration: state.configuration, serverName: state.serverName, hello: hello, helloBytes: bytes, keys: state.keys,
-                    offer: state.offer, retry: nil)))
+        machine = .expectServerHello(
+            ClientHandshake.ExpectServerHello(
+                configuration: state.configuration, serverName: state.serverName, hello: hello, helloBytes: bytes, keys: state.keys,
+                offer: state.offer, retry: nil))
         return stride(from: 0, to: bytes.count, by: TLSRecord.maximumPlaintextLength).flatMap { start in
             WireRecords.record(.handshake, Array(bytes[start..<min(start + TLSRecord.maximumPlaintextLength, bytes.count)]))
         }

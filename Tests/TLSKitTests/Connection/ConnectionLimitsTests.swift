@@ -96,7 +96,7 @@ final class ConnectionLimitsTests: XCTestCase {
             try pair.server.receive(try cipher.seal(.applicationData, [UInt8(truncatingIfNeeded: index)], padding: 16_000))
         }
         XCTAssertEqual(pair.server.readableApplicationDataCount, 1_000)
-        XCTAssertEqual(pair.server.bufferedPlaintextPieceCount, 1, "small records are gathered into one copy")
+        XCTAssertEqual(pair.server.core.bufferedPlaintextPieceCount, 1, "small records are gathered into one copy")
         XCTAssertEqual(pair.server.readApplicationData(), (0..<1_000).map { UInt8(truncatingIfNeeded: $0) })
     }
 
@@ -107,9 +107,9 @@ final class ConnectionLimitsTests: XCTestCase {
         try pair.client.write([1, 2, 3])
         try pair.server.receive(pair.client.takeOutput())
         // Three full records shared with the AEAD's output, then a copy of the small one.
-        XCTAssertEqual(pair.server.bufferedPlaintextPieceCount, 4)
+        XCTAssertEqual(pair.server.core.bufferedPlaintextPieceCount, 4)
         XCTAssertEqual(pair.server.readApplicationData(), data + [1, 2, 3])
-        XCTAssertEqual(pair.server.bufferedPlaintextPieceCount, 0)
+        XCTAssertEqual(pair.server.core.bufferedPlaintextPieceCount, 0)
     }
 
     func testBytesBeforeTheHandshakeAreBounded() throws {

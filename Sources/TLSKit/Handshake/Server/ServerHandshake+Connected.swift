@@ -5,8 +5,7 @@ import X509
 extension ServerHandshake {
     /// The established connection: tickets, post-handshake authentication and KeyUpdate.
     struct Connected {
-        /// This connection's copy: its ticket count may differ from the shared configuration's.
-        var configuration: ServerConfiguration
+        let configuration: ServerConfiguration
         var traffic: ApplicationTraffic
         let resumption: KeySchedule.Resumption
         var parameters: NegotiatedParameters
@@ -16,8 +15,6 @@ extension ServerHandshake {
         var clientCertificateChainDER: [[UInt8]]
         let clientModes: [PSKKeyExchangeMode]
         let clientOffersPostHandshakeAuthentication: Bool
-        /// Tickets asked for with `requestSessionTicket()` and not yet sent.
-        var requestedTickets = 0
         /// Tickets issued on this connection: each one's nonce (RFC 8446 §4.6.1: unique per connection).
         private var ticketsIssued: UInt64 = 0
         var authentication: PostHandshakeAuthentication?
@@ -37,7 +34,7 @@ extension ServerHandshake {
             self.clientOffersPostHandshakeAuthentication = clientOffersPostHandshakeAuthentication
         }
 
-        func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> Connected {
+        func handle(_ message: HandshakeMessage, raw: [UInt8], tickets: TicketSchedule, output: inout HandshakeOutput) throws -> Connected {
             var next = self
             switch message {
             case .keyUpdate(let update):
@@ -47,7 +44,7 @@ extension ServerHandshake {
                     throw TLSError(.unexpectedMessage("\(message.type) without a post-handshake CertificateRequest"))
                 }
                 next.authentication = nil
-                if let step = try authentication.handle(message, raw: raw, connected: &next, output: &output) {
+                if let step = try authentication.handle(message, raw: raw, connected: &next, tickets: tickets, output: &output) {
                     next.authentication = step
                 }
             default:
@@ -62,43 +59,24 @@ extension ServerHandshake {
             configuration.resumptionModes.contains { clientModes.contains($0.codePoint) }
         }
 
-        /// How many tickets follow a handshake: the count, but at most one after a resumption
-        /// (SSL_CTX_set_num_tickets(3)).
-        var ticketCountAfterHandshake: Int {
-            parameters.isResumed ? min(configuration.ticketCount, 1) : configuration.ticketCount
-        }
-
-        /// Sends `count` NewSessionTicket messages bound to the current client identity.
+        /// Sends `count` NewSessionTicket messages bound to the current client identity; how many
+        /// is the connection's ``TicketSchedule``'s to say.
         mutating func issueTickets(_ count: Int, output: inout HandshakeOutput) {
             guard count > 0, clientCanResume else { return }
             let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random)
             for _ in 0..<count {
+                // RFC 8446 §4.6.1: the nonce is unique among the tickets of the connection.
                 let nonce = withUnsafeBytes(of: ticketsIssued.bigEndian) { Array($0) }
                 ticketsIssued += 1
                 let psk = resumption.ticketPSK(nonce: nonce).withUnsafeBytes { Array($0) }
-                let ageAdd = configuration.random.uint32()
-                let state = ServerSessionState(
-                    cipherSuite: traffic.suite, psk: psk, createdAt: configuration.time.now.millisecondsSince1970,
-                    lifetime: configuration.ticketLifetime, ageAdd: ageAdd, serverName: parameters.serverName,
-                    applicationProtocol: parameters.applicationProtocol, clientCertificateChain: clientCertificateChainDER,
-                    clientCertificateVerified: !clientCertificateChainDER.isEmpty)
-                let ticket = issuer.issue(state)
-                output.send(.newSessionTicket(NewSessionTicket(lifetime: configuration.ticketLifetime, ageAdd: ageAdd, nonce: nonce, ticket: ticket)))
+                let minted = issuer.mint(
+                    psk: psk, nonce: nonce, suite: traffic.suite, lifetime: configuration.ticketLifetime, now: configuration.time.now,
+                    serverName: parameters.serverName, applicationProtocol: parameters.applicationProtocol,
+                    clientCertificateChain: clientCertificateChainDER, clientCertificates: parameters.peerCertificates)
+                output.send(.newSessionTicket(minted.message))
                 configuration.statistics.recordTicketIssued()
-                output.raise(
-                    .sessionTicketIssued(
-                        IssuedSessionTicket(
-                            ticket: ticket, lifetime: configuration.ticketLifetime, cipherSuite: traffic.suite,
-                            serverName: parameters.serverName, applicationProtocol: parameters.applicationProtocol,
-                            clientCertificates: parameters.peerCertificates)))
+                output.raise(.sessionTicketIssued(minted.issued))
             }
-        }
-
-        /// Sends the tickets queued by `requestSessionTicket()`.
-        mutating func sendRequestedTickets(output: inout HandshakeOutput) {
-            let count = requestedTickets
-            requestedTickets = 0
-            issueTickets(count, output: &output)
         }
 
         /// Sends a post-handshake CertificateRequest (RFC 8446 §4.6.2).
@@ -135,8 +113,9 @@ extension ServerHandshake {
         let required: Bool
 
         /// Consumes one client message; returns the next step, or nil once the exchange is over.
-        func handle(_ message: HandshakeMessage, raw: [UInt8], connected: inout Connected, output: inout HandshakeOutput) throws
-            -> PostHandshakeAuthentication?
+        func handle(
+            _ message: HandshakeMessage, raw: [UInt8], connected: inout Connected, tickets: TicketSchedule, output: inout HandshakeOutput
+        ) throws -> PostHandshakeAuthentication?
         {
             var next = self
             switch (stage, message) {
@@ -162,7 +141,7 @@ extension ServerHandshake {
                     connected.clientCertificateChainDER = der
                     // SSL_CTX_set_num_tickets(3): tickets are issued again, bound to the new identity,
                     // as many as after the initial handshake (so at most one after a resumption).
-                    connected.issueTickets(connected.ticketCountAfterHandshake, output: &output)
+                    connected.issueTickets(tickets.countAfterHandshake(resumed: connected.parameters.isResumed), output: &output)
                 }
                 return nil
             default:

@@ -19,7 +19,7 @@ extension ServerHandshake {
 
         /// Verifies the client's Finished, switches to the client's application keys, completes
         /// the handshake and issues the session tickets (RFC 8446 §4.6.1).
-        func finish(_ finished: Finished, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
+        func finish(_ finished: Finished, raw: [UInt8], tickets: TicketSchedule, output: inout HandshakeOutput) throws -> ServerHandshakeState {
             var transcript = transcript
             _ = try VerifiedFinished.verify(finished, suite: suite, baseKey: clientHandshakeSecret, transcriptHash: transcript.digest())
             transcript.update(raw)
@@ -34,7 +34,7 @@ extension ServerHandshake {
                 configuration: configuration, traffic: traffic, resumption: master.resumption(transcriptHash: transcript.digest()),
                 parameters: parameters, handshakeTranscript: transcript, clientCertificateChainDER: clientCertificateChainDER,
                 clientModes: clientModes, clientOffersPostHandshakeAuthentication: clientOffersPostHandshakeAuthentication)
-            connected.issueTickets(connected.ticketCountAfterHandshake, output: &output)
+            connected.issueTickets(tickets.countAfterHandshake(resumed: parameters.isResumed), output: &output)
             return .connected(connected)
         }
     }
@@ -74,8 +74,8 @@ extension ServerHandshake {
     struct ExpectFinished {
         var flight: Flight
 
-        func handle(_ finished: Finished, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
-            try flight.finish(finished, raw: raw, output: &output)
+        func handle(_ finished: Finished, raw: [UInt8], tickets: TicketSchedule, output: inout HandshakeOutput) throws -> ServerHandshakeState {
+            try flight.finish(finished, raw: raw, tickets: tickets, output: &output)
         }
     }
 }

@@ -10,8 +10,19 @@ enum ServerHandshakeState {
         self = .expectClientHello(ServerHandshake.ExpectClientHello(configuration: configuration, retry: nil))
     }
 
+    /// Handles `message` in place: the next state replaces this one, which stays as it was if
+    /// handling throws. The state is moved out, not copied, while the message is handled.
+    /// `tickets` says how many tickets the handshake and post-handshake authentication mint.
+    mutating func step(_ message: HandshakeMessage, raw: [UInt8], tickets: TicketSchedule, output: inout HandshakeOutput) throws {
+        let state = consume self
+        do { self = try state.handle(message, raw: raw, tickets: tickets, output: &output) } catch {
+            self = state
+            throw error
+        }
+    }
+
     /// Consumes one handshake message and returns the next state.
-    func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
+    func handle(_ message: HandshakeMessage, raw: [UInt8], tickets: TicketSchedule, output: inout HandshakeOutput) throws -> ServerHandshakeState {
         // One switch on the state, then one on the message: matching a tuple of the two would
         // copy both.
         switch self {
@@ -22,9 +33,9 @@ enum ServerHandshakeState {
         case .expectCertificateVerify(let state):
             if case .certificateVerify(let verify) = message { return try state.handle(verify, raw: raw, output: &output) }
         case .expectFinished(let state):
-            if case .finished(let finished) = message { return try state.handle(finished, raw: raw, output: &output) }
+            if case .finished(let finished) = message { return try state.handle(finished, raw: raw, tickets: tickets, output: &output) }
         case .connected(let state):
-            return .connected(try state.handle(message, raw: raw, output: &output))
+            return .connected(try state.handle(message, raw: raw, tickets: tickets, output: &output))
         }
         throw TLSError(.unexpectedMessage("\(message.type) while \(name)"))
     }
@@ -32,6 +43,28 @@ enum ServerHandshakeState {
     var isConnected: Bool {
         if case .connected = self { return true }
         return false
+    }
+
+    /// RFC 8446 §5: a change_cipher_spec record before the first ClientHello is unexpected.
+    var awaitsFirstClientHello: Bool {
+        if case .expectClientHello(let state) = self { return state.retry == nil }
+        return false
+    }
+
+    /// The established connection's traffic secrets, nil during the handshake.
+    var traffic: ApplicationTraffic? {
+        if case .connected(let connected) = self { return connected.traffic }
+        return nil
+    }
+
+    /// Runs `body` on the established connection, or fails with `invalidState` if the handshake
+    /// is not complete; the state changes only if `body` succeeds.
+    mutating func withConnected(_ what: String, _ body: (inout ServerHandshake.Connected) throws -> Void) throws {
+        guard case .connected(var connected) = self else {
+            throw TLSError(.invalidState("\(what) needs a completed handshake"))
+        }
+        try body(&connected)
+        self = .connected(connected)
     }
 
     var name: String {

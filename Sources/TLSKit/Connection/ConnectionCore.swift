@@ -1,0 +1,441 @@
+import Foundation
+
+/// The record layer both roles' connections share: deframing, record protection, handshake
+/// reassembly, the output and events queues, application data and the limits.
+///
+/// Each ``ServerConnection`` and ``ClientConnection`` owns one, next to its own handshake state
+/// machine, and passes itself as the ``ConnectionRole`` to the calls that reach that machine.
+/// Nothing of it is public but the type: the API is ``TLSConnection``'s.
+public final class ConnectionCore {
+    private(set) var failure: TLSError?
+    private var deframer = RecordDeframer()
+    /// Set while ``receive(_:)`` runs, so that a handler cannot enter it again.
+    private var isReceiving = false
+    private var reassembler: HandshakeReassembler
+    private var readProtection: RecordProtection?
+    private var writeProtection: RecordProtection?
+    private var outbound: [UInt8] = []
+    private var pendingHandshake: [UInt8] = []
+    /// Decrypted application data not yet read, oldest first: large records as slices of what
+    /// the AEAD returned, anything else copied together (see ``bufferPlaintext(_:decryptedLength:)``).
+    private var plaintext: [Data] = []
+    private var plaintextCount = 0
+    private var lastPlaintextPieceIsCopy = false
+    private var events: [TLSEvent] = []
+    private var output = HandshakeOutput()
+    private let keyLog: KeyLogCallback?
+    private var closeNotifyReceived = false
+    private var closeNotifySent = false
+    private let limits: ConnectionLimits
+    private var emptyRecordsInARow = 0
+    private var keyUpdatesInARow = 0
+    private var bytesBeforeHandshake = 0
+    /// Set on a server while it skips 0-RTT records it did not accept.
+    private var skippedEarlyData: SkippedEarlyData?
+
+    /// Whether the handshake has completed and application data can flow.
+    private(set) var isHandshakeComplete = false
+    /// What the handshake agreed on, once it has completed.
+    private(set) var negotiatedParameters: NegotiatedParameters?
+
+    init(limits: ConnectionLimits, keyLog: KeyLogCallback?) {
+        self.limits = limits
+        self.reassembler = HandshakeReassembler(maximumMessageSize: limits.maximumHandshakeMessageSize)
+        self.keyLog = keyLog
+    }
+
+    // MARK: Bytes in, bytes out
+
+    /// Processes bytes received from the peer. Throws the connection's error if it fails
+    /// (the alert is then waiting in ``takeOutput()``).
+    ///
+    /// Records are read where `bytes` are, without a copy when they are contiguous; only a
+    /// record split across calls is kept, in a buffer of its own. A call from inside a handler
+    /// that this one runs (a new-session handler, the key log) throws
+    /// ``TLSError/Code/invalidState`` and leaves the connection as it was.
+    func receive<Bytes: Collection, Role: ConnectionRole>(_ bytes: Bytes, role: Role) throws where Bytes.Element == UInt8 {
+        try throwIfFailed()
+        // RFC 8446 §6.1: data after close_notify is ignored, whatever it is.
+        guard !closeNotifyReceived else { return }
+        // The deframer lends out views of `bytes` while records are processed, and handlers
+        // (new sessions, key log) run meanwhile: a receive(_:) from one of them is refused,
+        // and the connection goes on.
+        guard !isReceiving else {
+            throw TLSError(.invalidState("receive(_:) called from inside a handler it ran"))
+        }
+        isReceiving = true
+        defer { isReceiving = false }
+        do {
+            // Records are read where the caller's bytes are; only one split across calls is copied.
+            if let done: Void = try bytes.withContiguousStorageIfAvailable({ try receive(UnsafeRawBufferPointer($0), role: role) }) {
+                return done
+            }
+            try Array(bytes).withUnsafeBytes { try receive($0, role: role) }
+        } catch let error as TLSError {
+            fail(error, role: role)
+            throw error
+        }
+    }
+
+    private func receive<Role: ConnectionRole>(_ bytes: UnsafeRawBufferPointer, role: Role) throws {
+        try deframer.receive(bytes) { record in
+            try process(record, role: role)
+            // RFC 8446 §6.1: whatever follows close_notify is ignored, not even deframed.
+            return !closeNotifyReceived
+        }
+    }
+
+    /// Takes all bytes waiting to be sent to the peer.
+    func takeOutput() -> [UInt8] {
+        defer { outbound = [] }
+        return outbound
+    }
+
+    /// Whether ``takeOutput()`` has bytes to send.
+    var hasPendingOutput: Bool { !outbound.isEmpty }
+
+    /// Encrypts application data for the peer, in full-size records.
+    func write<Bytes: Collection>(_ data: Bytes) throws where Bytes.Element == UInt8 {
+        try throwIfFailed()
+        guard isHandshakeComplete else { throw TLSError(.invalidState("the handshake is not complete")) }
+        guard !closeNotifySent else { throw TLSError(.connectionClosed) }
+        if let done: Void = try data.withContiguousStorageIfAvailable({ try sealApplicationData($0) }) { return done }
+        try Array(data).withUnsafeBufferPointer { try sealApplicationData($0) }
+    }
+
+    /// Seals application data in full-size records, straight from the caller's buffer.
+    private func sealApplicationData(_ data: UnsafeBufferPointer<UInt8>) throws {
+        var start = 0
+        repeat {
+            let end = min(start + RecordFramer.maximumPlaintextLength, data.count)
+            try writeProtection!.seal(contentType: .applicationData, plaintext: UnsafeBufferPointer(rebasing: data[start..<end]), into: &outbound)
+            start = end
+        } while start < data.count
+    }
+
+    /// Takes the application data received so far, or nil if there is none.
+    func readApplicationData() -> [UInt8]? {
+        guard plaintextCount > 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(plaintextCount)
+        readApplicationData { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// The number of application data bytes received and not yet read.
+    var readableApplicationDataCount: Int { plaintextCount }
+
+    /// Takes the application data received so far without copying it first: `body` is
+    /// called with each contiguous piece in order (a full record, or small records gathered
+    /// together) and must copy what it keeps. Returns the number of bytes handed over, 0 when there were none.
+    @discardableResult
+    func readApplicationData(_ body: (UnsafeRawBufferPointer) -> Void) -> Int {
+        let count = plaintextCount
+        // Idle connections hold no plaintext buffers.
+        let pieces = plaintext
+        plaintext = []
+        plaintextCount = 0
+        lastPlaintextPieceIsCopy = false
+        for piece in pieces { piece.withUnsafeBytes(body) }
+        return count
+    }
+
+    /// Takes the next event, or nil.
+    func nextEvent() -> TLSEvent? {
+        events.isEmpty ? nil : events.removeFirst()
+    }
+
+    /// Sends close_notify: we will write no more. Reading can go on until the peer closes too.
+    func close() {
+        guard failure == nil, !closeNotifySent else { return }
+        closeNotifySent = true
+        sendAlert(.closeNotify)
+    }
+
+    /// Whether the connection can carry no more data in either direction: failed, or
+    /// close_notify sent and received.
+    var isClosed: Bool { failure != nil || (closeNotifySent && closeNotifyReceived) }
+
+    /// Whether the peer has sent close_notify.
+    var isPeerClosed: Bool { closeNotifyReceived }
+
+    /// The error that ended the connection, if any.
+    var error: TLSError? { failure }
+
+    /// Moves our sending direction to fresh keys with a KeyUpdate, optionally asking the peer
+    /// to do the same (RFC 8446 §4.6.3).
+    func updateKeys<Role: ConnectionRole>(requestPeerUpdate: Bool, role: Role) throws {
+        try throwIfFailed()
+        guard !closeNotifySent else { throw TLSError(.connectionClosed) }
+        try role.updateKeys(requestPeerUpdate: requestPeerUpdate, output: &output)
+        applyOutput(role: role)
+    }
+
+    /// Derives keying material from the connection's exporter secret (RFC 8446 §7.5).
+    /// An empty context and no context are the same in TLS 1.3.
+    func exportKeyingMaterial<Role: ConnectionRole>(label: String, context: [UInt8], length: Int, role: Role) throws -> [UInt8] {
+        try throwIfFailed()
+        guard let traffic = role.traffic else { throw TLSError(.invalidState("the handshake is not complete")) }
+        return try traffic.exportKeyingMaterial(label: label, context: context, length: length)
+    }
+
+    // MARK: Steps the roles run
+
+    func throwIfFailed() throws {
+        if let failure { throw failure }
+    }
+
+    /// Runs a state machine step that may produce output outside of `receive`.
+    ///
+    /// A call the connection's state does not allow (``TLSError/Code/invalidState``: a ticket
+    /// before the handshake, a CertificateRequest to a client that did not offer
+    /// post_handshake_auth) is refused and leaves the connection as it was, as OpenSSL's
+    /// `SSL_new_session_ticket` and `SSL_verify_client_post_handshake` return 0 and carry on.
+    /// Steps check their preconditions before they change anything, and the machine is only
+    /// replaced when the step succeeds; any other error fails the connection.
+    func step<Role: ConnectionRole>(role: Role, _ body: (inout HandshakeOutput) throws -> Void) throws {
+        try throwIfFailed()
+        do {
+            try body(&output)
+            applyOutput(role: role)
+        } catch let error as TLSError where error.code == .invalidState {
+            throw error
+        } catch let error as TLSError {
+            fail(error, role: role)
+            throw error
+        }
+    }
+
+    private func fail<Role: ConnectionRole>(_ error: TLSError, role: Role) {
+        guard failure == nil else { return }
+        failure = error
+        output.removeAll()
+        pendingHandshake = []
+        if let alert = error.alertSent { sendAlert(alert) }
+        if let received = error.alertReceived { events.append(.alertReceived(received)) }
+        if !isHandshakeComplete { role.handshakeFailed() }
+    }
+}
+
+extension ConnectionCore {
+    private func process<Role: ConnectionRole>(_ record: ReceivedRecord, role: Role) throws {
+        // RFC 8446 §6.1: data after close_notify is ignored.
+        if closeNotifyReceived { return }
+        if !isHandshakeComplete {
+            // Each record, header included, counts against ConnectionLimits.maximumBytesBeforeHandshake.
+            bytesBeforeHandshake += TLSRecord.headerLength + record.body.count
+            guard bytesBeforeHandshake <= limits.maximumBytesBeforeHandshake else {
+                throw TLSError(
+                    .limitExceeded("more than \(limits.maximumBytesBeforeHandshake) bytes before the handshake completed", alert: .unexpectedMessage))
+            }
+        }
+        // RFC 8446 §5.1: a TLSPlaintext fragment is at most 2^14 bytes; only protected records
+        // (opaque type application_data) may reach the deframer's 2^14 + 256 (§5.2).
+        if record.contentType != .applicationData && record.body.count > TLSRecord.maximumPlaintextLength {
+            throw TLSError(.recordOverflow)
+        }
+        // RFC 8446 §5.1: "Handshake messages MUST NOT be interleaved with other record types."
+        // A protected record's type is known once it is opened, below.
+        if record.contentType != .handshake && record.contentType != .applicationData && !reassembler.isEmpty {
+            throw TLSError(.unexpectedMessage("\(record.contentType) record inside a split handshake message"))
+        }
+        switch record.contentType {
+        case .changeCipherSpec:
+            // RFC 8446 §5: an unprotected change_cipher_spec of value 1 is dropped during the handshake;
+            // one before the first ClientHello or after the peer's Finished is an unexpected record.
+            guard !isHandshakeComplete, !role.refusesChangeCipherSpec, record.fragment == [1] else {
+                throw TLSError(.unexpectedMessage("change_cipher_spec"))
+            }
+            try countEmptyRecord()
+        case .alert where readProtection == nil || !isHandshakeComplete:
+            try receiveAlert(record.fragment)
+        case .handshake where readProtection == nil:
+            try receiveHandshake(record.fragment, role: role)
+        case .applicationData:
+            if skippedEarlyData?.mode == .protected { return try skippedEarlyData!.skip(bodyLength: record.body.count) }
+            guard readProtection != nil else { throw TLSError(.unexpectedMessage("protected record before keys")) }
+            let (type, content, decryptedLength): (ContentType, Data, Int)
+            do {
+                (type, content, decryptedLength) = try readProtection!.openContent(record)
+            } catch let error as TLSError where error.reason == .badRecordMAC && skippedEarlyData != nil {
+                return try skippedEarlyData!.skip(bodyLength: record.body.count)
+            }
+            // RFC 8446 §4.2.10: the first record that opens is the start of the client's second flight.
+            skippedEarlyData = nil
+            if type != .handshake && !reassembler.isEmpty {
+                throw TLSError(.unexpectedMessage("\(type) record inside a split handshake message"))
+            }
+            // RFC 8446 §5.4: "Implementations MUST NOT send Handshake and Alert records that have a
+            // zero-length TLSInnerPlaintext.content; if such a message is received, the receiving
+            // implementation MUST terminate the connection with an unexpected_message alert."
+            if content.isEmpty && (type == .handshake || type == .alert) {
+                throw TLSError(.unexpectedMessage("\(type) record with no content"))
+            }
+            switch type {
+            case .handshake: try receiveHandshake(Array(content), role: role)
+            case .alert: try receiveAlert(Array(content))
+            case .applicationData:
+                guard isHandshakeComplete else { throw TLSError(.unexpectedMessage("application data during the handshake")) }
+                guard !content.isEmpty else { return try countEmptyRecord() }
+                emptyRecordsInARow = 0
+                keyUpdatesInARow = 0
+                bufferPlaintext(content, decryptedLength: decryptedLength)
+                guard plaintextCount <= limits.maximumBufferedPlaintext else {
+                    throw TLSError(.limitExceeded("more than \(limits.maximumBufferedPlaintext) bytes of unread application data", alert: .internalError))
+                }
+            default: throw TLSError(.unexpectedMessage("inner content type \(type.rawValue)"))
+            }
+        default:
+            throw TLSError(.unexpectedMessage("record of content type \(record.contentType.rawValue)"))
+        }
+    }
+
+    /// A record's content at least this long, with at most ``maximumSharedWaste`` bytes of
+    /// padding, is kept in the buffer the AEAD returned; shorter or padded content is copied.
+    static let minimumSharedPiece = 4_096
+    static let maximumSharedWaste = 256
+    /// Copied content is gathered into pieces of up to this many bytes.
+    static let gatheredPieceSize = 16_384
+
+    /// Keeps decrypted application data until the application reads it. Sharing the AEAD's
+    /// buffer saves a copy for full records, but the buffer holds the record's padding too: a
+    /// peer sending one content byte and 16 KiB of padding per record would make the memory
+    /// held grow 16,000 times faster than ``ConnectionLimits/maximumBufferedPlaintext``
+    /// counts. So only large, barely padded records are shared; the rest is copied, small
+    /// records gathered together, and what is held stays within a few percent of the count.
+    private func bufferPlaintext(_ content: Data, decryptedLength: Int) {
+        defer { plaintextCount += content.count }
+        if content.count >= Self.minimumSharedPiece && decryptedLength - content.count <= Self.maximumSharedWaste {
+            plaintext.append(content)
+            lastPlaintextPieceIsCopy = false
+        } else if lastPlaintextPieceIsCopy, plaintext[plaintext.count - 1].count + content.count <= Self.gatheredPieceSize {
+            plaintext[plaintext.count - 1].append(content)
+        } else {
+            // Data(UnsafeRawBufferPointer) copies exactly these bytes; Data(content) could share
+            // the record's buffer.
+            plaintext.append(content.withUnsafeBytes { Data($0) })
+            lastPlaintextPieceIsCopy = true
+        }
+    }
+
+    /// How many pieces the unread application data is held in (for tests).
+    var bufferedPlaintextPieceCount: Int { plaintext.count }
+
+    /// Counts a record that carried nothing (ConnectionLimits.maximumEmptyRecordsInARow).
+    private func countEmptyRecord() throws {
+        emptyRecordsInARow += 1
+        guard emptyRecordsInARow <= limits.maximumEmptyRecordsInARow else {
+            throw TLSError(.limitExceeded("more than \(limits.maximumEmptyRecordsInARow) empty records in a row", alert: .unexpectedMessage))
+        }
+    }
+
+    private func receiveAlert(_ content: [UInt8]) throws {
+        // RFC 8446 §5.1 and §5.4: alert records are never empty.
+        guard !content.isEmpty else { throw TLSError(.unexpectedMessage("alert record with no content")) }
+        guard content.count == 2 else { throw TLSError(.malformedMessage("alert of \(content.count) bytes")) }
+        let description = AlertDescription(rawValue: content[1])
+        switch description {
+        case .closeNotify:
+            closeNotifyReceived = true
+            events.append(.closeNotifyReceived)
+        case .userCanceled:
+            // RFC 8446 §6.1: user_canceled is followed by close_notify; nothing to do yet.
+            try countEmptyRecord()
+        default:
+            throw TLSError(.alertReceived(description))
+        }
+    }
+
+    private func receiveHandshake<Role: ConnectionRole>(_ fragment: [UInt8], role: Role) throws {
+        // RFC 8446 §5.1: handshake records are never empty.
+        guard !fragment.isEmpty else { throw TLSError(.unexpectedMessage("empty handshake record")) }
+        reassembler.append(fragment)
+        while let (type, body, raw) = try reassembler.next() {
+            let message = try HandshakeMessage.decode(type: type, body: body)
+            emptyRecordsInARow = 0
+            if case .keyUpdate = message {
+                keyUpdatesInARow += 1
+                guard keyUpdatesInARow <= limits.maximumKeyUpdatesInARow else {
+                    throw TLSError(.limitExceeded("more than \(limits.maximumKeyUpdatesInARow) KeyUpdates without data", alert: .unexpectedMessage))
+                }
+            }
+            try role.handle(message, raw: raw, output: &output)
+            let changedReadKeys = output.actions.contains {
+                if case .installReadKeys = $0 { return true }
+                return false
+            }
+            // Only a server takes a ClientHello.
+            if case .clientHello(let hello) = message {
+                // A ServerHello installs the handshake keys; a HelloRetryRequest leaves none.
+                skippedEarlyData =
+                    hello.extensions.earlyData
+                    ? SkippedEarlyData(mode: changedReadKeys ? .undecryptable : .protected, limit: limits.maximumSkippedEarlyData) : nil
+            }
+            // RFC 8446 §5.1: a key change must fall on a record boundary. Checked before the
+            // step's output is applied, so a refused message is answered by the alert alone.
+            if changedReadKeys && !reassembler.isEmpty {
+                throw TLSError(.unexpectedMessage("handshake data spans a key change"))
+            }
+            applyOutput(role: role)
+        }
+    }
+
+    private func applyOutput<Role: ConnectionRole>(role: Role) {
+        for action in output.actions {
+            switch action {
+            case .send(let bytes):
+                pendingHandshake.append(contentsOf: bytes)
+            case .sendChangeCipherSpec:
+                flushHandshake()
+                RecordFramer.appendPlaintext(contentType: .changeCipherSpec, content: [1], into: &outbound)
+            case .installWriteKeys(let suite, let secret):
+                flushHandshake()
+                writeProtection = RecordProtection(suite: suite, trafficSecret: secret)
+            case .installReadKeys(let suite, let secret):
+                readProtection = RecordProtection(suite: suite, trafficSecret: secret)
+            case .event(let event):
+                if case .handshakeCompleted(let parameters) = event {
+                    isHandshakeComplete = true
+                    negotiatedParameters = parameters
+                }
+                events.append(event)
+                role.observe(event)
+            case .keyLog(let label, let clientRandom, let secret):
+                if let keyLog { keyLog("\(label) \(Hex.encode(clientRandom)) \(Hex.encode(secret))") }
+            }
+        }
+        output.removeAll()
+        flushHandshake()
+    }
+
+    private func flushHandshake() {
+        guard !pendingHandshake.isEmpty else { return }
+        var start = 0
+        while start < pendingHandshake.count {
+            let end = min(start + RecordFramer.maximumPlaintextLength, pendingHandshake.count)
+            if writeProtection != nil {
+                // Sealing fails only past the sequence number space, which a handshake never reaches.
+                try? seal(.handshake, pendingHandshake[start..<end])
+            } else {
+                RecordFramer.appendPlaintext(contentType: .handshake, content: pendingHandshake[start..<end], into: &outbound)
+            }
+            start = end
+        }
+        pendingHandshake = []
+    }
+
+    private func seal(_ type: ContentType, _ content: ArraySlice<UInt8>) throws {
+        try writeProtection!.seal(contentType: type, plaintext: content, into: &outbound)
+    }
+
+    private func sendAlert(_ description: AlertDescription) {
+        // RFC 8446 §6: close_notify and user_canceled are warnings; everything else is fatal.
+        let level: UInt8 = description == .closeNotify || description == .userCanceled ? 1 : 2
+        let content: [UInt8] = [level, description.rawValue]
+        if writeProtection != nil {
+            try? seal(.alert, content[...])
+        } else {
+            RecordFramer.appendPlaintext(contentType: .alert, content: content[...], into: &outbound)
+        }
+    }
+}
