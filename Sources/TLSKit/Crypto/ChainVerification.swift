@@ -112,27 +112,30 @@ enum ChainVerification {
     /// calling thread waits on a semaphore. Callers should not be Swift concurrency
     /// cooperative threads (NIO event loops and plain threads are fine): blocking one
     /// of those while the task needs another could starve a small pool.
-    private static func validate<Policy: VerifierPolicy & Sendable>(
+    private static func validate<Policy: VerifierPolicy>(
         leaf: Certificate,
         intermediates: CertificateStore,
         store: CertificateStore,
         @PolicyBuilder policy: () -> Policy
     ) -> CertificateValidationResult {
-        let verifier = Verifier(rootCertificates: store, policy: policy)
-        let box = ResultBox<CertificateValidationResult>()
+        // The policy builder's result is not Sendable; the task is the verifier's only user
+        // while this thread waits, so it is handed over in a box.
+        let verifier = HandOffBox(Verifier(rootCertificates: store, policy: policy))
+        let result = HandOffBox<CertificateValidationResult?>(nil)
         let semaphore = DispatchSemaphore(value: 0)
-        Task.detached { [verifier] in
-            var verifier = verifier
-            box.value = await verifier.validate(leaf: leaf, intermediates: intermediates)
+        Task.detached {
+            result.value = await verifier.value.validate(leaf: leaf, intermediates: intermediates)
             semaphore.signal()
         }
         semaphore.wait()
-        return box.value!
+        return result.value!
     }
 }
 
-/// Carries a result out of the verification task; written once before the semaphore
-/// is signalled and read only after it was waited on.
-private final class ResultBox<Value>: @unchecked Sendable {
-    var value: Value?
+/// Carries a value between the calling thread and the verification task: each side touches it
+/// only while the other waits on the semaphore, which orders the accesses.
+private final class HandOffBox<Value>: @unchecked Sendable {
+    var value: Value
+
+    init(_ value: Value) { self.value = value }
 }

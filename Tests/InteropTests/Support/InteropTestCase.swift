@@ -8,7 +8,8 @@ class InteropTestCase: XCTestCase {
     /// How long any single step (a handshake, an echo, an exit) may take.
     static let stepTimeout: TimeInterval = 10
 
-    private static var pkis: [ObjectIdentifier: TestPKI] = [:]
+    /// Guarded by `pkiLock`.
+    nonisolated(unsafe) private static var pkis: [ObjectIdentifier: TestPKI] = [:]
     private static let pkiLock = NSLock()
     private var peers: [PeerProcess] = []
 

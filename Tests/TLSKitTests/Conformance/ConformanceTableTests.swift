@@ -23,27 +23,27 @@ final class ConformanceTableTests: XCTestCase {
     /// Where the failing side's alert is: in a plaintext record, or protected by its write keys.
     enum Wire { case plaintext, protected }
 
-    enum Expectation {
+    enum Expectation: Sendable {
         case fails(AlertDescription, TLSError.Code, Wire)
         /// The input is accepted: no error, the handshake complete, nothing the peer refuses;
         /// `holds` checks the rest of what the row promises.
-        case completes(holds: (TLSConnection, String) -> Void)
+        case completes(holds: @Sendable (TLSConnection, String) -> Void)
         /// RFC 8446 §6.1: data after close_notify is ignored.
         case ignored
     }
 
-    struct Row {
+    struct Row: Sendable {
         /// The RFC 8446 section whose requirement the row enforces ("§4.1.3"); another RFC is
         /// named ("RFC 7301 §3.2"); "limits" marks TLSKit's own bounds, which no RFC sets.
         let section: String
         let name: String
         let side: Side
         let expectation: Expectation
-        let scenario: () throws -> ConformanceScenario
+        let scenario: @Sendable () throws -> ConformanceScenario
 
         init(
             _ section: String, _ name: String, _ side: Side, _ expectation: Expectation,
-            _ scenario: @escaping () throws -> ConformanceScenario
+            _ scenario: @escaping @Sendable () throws -> ConformanceScenario
         ) {
             self.section = section
             self.name = name

@@ -5,11 +5,11 @@ import XCTest
 /// A server refuses ClientHellos that RFC 8446 forbids, with the alert the RFC names.
 /// Each case starts from a real client's ClientHello and changes one thing.
 final class BadInputClientHelloTests: XCTestCase {
-    private struct Case {
+    private struct Case: Sendable {
         let name: String
         let alert: AlertDescription
         var code: TLSError.Code = .peerMisbehaved
-        let change: (inout ClientHello) throws -> Void
+        let change: @Sendable (inout ClientHello) throws -> Void
     }
 
     private static let cases: [Case] = [

@@ -7,12 +7,12 @@ import XCTest
 ///
 /// The client offers only TLS_AES_128_GCM_SHA256, supports X25519 and P-256, and shares X25519.
 final class BadInputServerHelloTests: XCTestCase {
-    private struct Case {
+    private struct Case: Sendable {
         let name: String
         let alert: AlertDescription
         var code: TLSError.Code = .peerMisbehaved
         /// The server's answer to the client's ClientHello.
-        let answer: (ClientHello) throws -> [UInt8]
+        let answer: @Sendable (ClientHello) throws -> [UInt8]
     }
 
     /// A valid ServerHello answering `hello` with an X25519 share, for cases to change.
