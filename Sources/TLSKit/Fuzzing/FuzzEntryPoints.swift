@@ -120,14 +120,14 @@ import Foundation
     /// target can send a connection any record content after the keys are installed.
     public struct RecordSealer {
         private let suite: CipherSuite
-        private var secret: SymmetricKey
+        private var secret: KeyedSecret
         private var protection: RecordProtection
 
         /// A sealer for the secret written in hex in a key log line; nil if it is not hex.
         public init?(suite: CipherSuite, secretHex: String) {
             guard let bytes = Hex.decode(secretHex), !bytes.isEmpty else { return nil }
             self.suite = suite
-            self.secret = SymmetricKey(data: bytes)
+            self.secret = KeyedSecret(SymmetricKey(data: bytes), hash: suite.suiteHash)
             self.protection = RecordProtection(suite: suite, trafficSecret: secret)
         }
 
@@ -143,7 +143,7 @@ import Foundation
 
         /// Moves to the next traffic secret, as after a KeyUpdate (RFC 8446 §7.2).
         public mutating func moveToNextSecret() {
-            secret = KeySchedule.nextTrafficSecret(suite: suite, secret: secret)
+            secret = secret.nextTrafficSecret()
             protection = RecordProtection(suite: suite, trafficSecret: secret)
         }
     }

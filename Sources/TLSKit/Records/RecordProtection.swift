@@ -53,8 +53,8 @@ struct RecordProtection: Sendable {
     }
 
     static func trafficKeys(suite: CipherSuite, trafficSecret keyed: KeyedSecret) -> (key: SymmetricKey, iv: [UInt8]) {
-        let key = KeySchedule.expandLabel(keyed, label: "key", context: [], length: suite.keyLength)
-        let iv = KeySchedule.expandLabel(keyed, label: "iv", context: [], length: RecordAEAD.nonceLength)
+        let key = keyed.expandLabel("key", context: [], length: suite.keyLength)
+        let iv = keyed.expandLabel("iv", context: [], length: RecordAEAD.nonceLength)
         return (key, iv.withUnsafeBytes { Array($0) })
     }
 

@@ -20,6 +20,11 @@ final class KeyScheduleRFC8448Tests: XCTestCase {
         KeySchedule.Early(suite: suite, psk: nil).handshake(sharedSecret: SymmetricKey(data: Trace.sharedSecret))
     }
 
+    private func keyed(_ secret: [UInt8]) -> KeyedSecret { KeyedSecret(SymmetricKey(data: secret), hash: .sha256) }
+
+    /// ClientHello.random: after the handshake header and legacy_version.
+    private var clientRandom: [UInt8] { Array(Trace.clientHello[6..<38]) }
+
     func testTraceMessagesHaveTheirPublishedLengths() {
         XCTAssertEqual(Trace.clientHello.count, 196)
         XCTAssertEqual(Trace.serverHello.count, 90)
@@ -43,41 +48,41 @@ final class KeyScheduleRFC8448Tests: XCTestCase {
     }
 
     func testEarlySecretWithoutPSKMatchesTrace() {
-        XCTAssertEqual(bytes(KeySchedule.Early(suite: suite, psk: nil).secret), Trace.earlySecret)
+        XCTAssertEqual(bytes(KeySchedule.Early(suite: suite, psk: nil).secretForTesting), Trace.earlySecret)
     }
 
     func testDerivedSaltsMatchTrace() {
-        let derivedFromEarly = KeySchedule.deriveSecret(
-            suite: suite, secret: SymmetricKey(data: Trace.earlySecret), label: "derived",
-            transcriptHash: Array(SHA256.hash(data: [UInt8]())))
+        let derivedFromEarly = keyed(Trace.earlySecret).deriveSecret("derived", transcriptHash: Array(SHA256.hash(data: [UInt8]())))
         XCTAssertEqual(bytes(derivedFromEarly), Trace.derivedForHandshake)
-        let derivedFromHandshake = KeySchedule.deriveSecret(
-            suite: suite, secret: SymmetricKey(data: Trace.handshakeSecret), label: "derived",
-            transcriptHash: Array(SHA256.hash(data: [UInt8]())))
+        let derivedFromHandshake = keyed(Trace.handshakeSecret).deriveSecret("derived", transcriptHash: Array(SHA256.hash(data: [UInt8]())))
         XCTAssertEqual(bytes(derivedFromHandshake), Trace.derivedForMaster)
     }
 
     func testHandshakeSecretAndTrafficSecretsMatchTrace() {
         let handshake = handshakeStage
-        XCTAssertEqual(bytes(handshake.secret), Trace.handshakeSecret)
-        XCTAssertEqual(bytes(handshake.clientTrafficSecret(transcriptHash: Trace.helloHash)), Trace.clientHandshakeTrafficSecret)
-        XCTAssertEqual(bytes(handshake.serverTrafficSecret(transcriptHash: Trace.helloHash)), Trace.serverHandshakeTrafficSecret)
+        XCTAssertEqual(bytes(handshake.secretForTesting), Trace.handshakeSecret)
+        var log = CollectedKeyLog()
+        _ = handshake.trafficSecrets(transcriptHash: Trace.helloHash, clientRandom: clientRandom, log: &log)
+        XCTAssertEqual(log.secrets["CLIENT_HANDSHAKE_TRAFFIC_SECRET"], Trace.clientHandshakeTrafficSecret)
+        XCTAssertEqual(log.secrets["SERVER_HANDSHAKE_TRAFFIC_SECRET"], Trace.serverHandshakeTrafficSecret)
+        XCTAssertEqual(log.clientRandoms, [clientRandom])
     }
 
     func testMasterSecretAndApplicationSecretsMatchTrace() {
         let master = handshakeStage.master()
-        XCTAssertEqual(bytes(master.secret), Trace.masterSecret)
-        XCTAssertEqual(
-            bytes(master.clientTrafficSecret(transcriptHash: Trace.serverFinishedHash)), Trace.clientApplicationTrafficSecret)
-        XCTAssertEqual(
-            bytes(master.serverTrafficSecret(transcriptHash: Trace.serverFinishedHash)), Trace.serverApplicationTrafficSecret)
-        XCTAssertEqual(bytes(master.exporterMasterSecret(transcriptHash: Trace.serverFinishedHash)), Trace.exporterMasterSecret)
+        XCTAssertEqual(bytes(master.secretForTesting), Trace.masterSecret)
+        var log = CollectedKeyLog()
+        _ = master.applicationTrafficSecrets(transcriptHash: Trace.serverFinishedHash, clientRandom: clientRandom, log: &log)
+        XCTAssertEqual(log.secrets["CLIENT_TRAFFIC_SECRET_0"], Trace.clientApplicationTrafficSecret)
+        XCTAssertEqual(log.secrets["SERVER_TRAFFIC_SECRET_0"], Trace.serverApplicationTrafficSecret)
+        XCTAssertEqual(log.secrets["EXPORTER_SECRET"], Trace.exporterMasterSecret)
+        XCTAssertEqual(log.secrets.count, 3)
     }
 
     func testResumptionSecretAndTicketPSKMatchTrace() {
         let resumption = handshakeStage.master().resumption(transcriptHash: Trace.clientFinishedHash)
         XCTAssertEqual(resumption.suite, suite)
-        XCTAssertEqual(bytes(resumption.secret), Trace.resumptionMasterSecret)
+        XCTAssertEqual(bytes(resumption.secretForTesting), Trace.resumptionMasterSecret)
         XCTAssertEqual(bytes(resumption.ticketPSK(nonce: Trace.ticketNonce)), Trace.ticketPSK)
     }
 
@@ -96,21 +101,15 @@ final class KeyScheduleRFC8448Tests: XCTestCase {
     }
 
     func testFinishedKeyAndVerifyDataMatchTrace() {
-        let serverSecret = SymmetricKey(data: Trace.serverHandshakeTrafficSecret)
-        let finishedKey = KeySchedule.expandLabel(suite: suite, secret: serverSecret, label: "finished", context: [], length: 32)
+        let serverSecret = keyed(Trace.serverHandshakeTrafficSecret)
+        let finishedKey = serverSecret.expandLabel("finished", context: [], length: 32)
         XCTAssertEqual(bytes(finishedKey), Trace.serverFinishedKey)
 
         let beforeServerFinished = transcript([
             Trace.clientHello, Trace.serverHello, Trace.encryptedExtensions, Trace.certificate, Trace.certificateVerify,
         ])
-        XCTAssertEqual(
-            KeySchedule.finishedVerifyData(suite: suite, baseKey: serverSecret, transcriptHash: beforeServerFinished.digest()),
-            Trace.serverVerifyData)
-        XCTAssertEqual(
-            KeySchedule.finishedVerifyData(
-                suite: suite, baseKey: SymmetricKey(data: Trace.clientHandshakeTrafficSecret),
-                transcriptHash: Trace.serverFinishedHash),
-            Trace.clientVerifyData)
+        XCTAssertEqual(serverSecret.finishedVerifyData(transcriptHash: beforeServerFinished.digest()), Trace.serverVerifyData)
+        XCTAssertEqual(keyed(Trace.clientHandshakeTrafficSecret).finishedVerifyData(transcriptHash: Trace.serverFinishedHash), Trace.clientVerifyData)
     }
 
     func testExpandLabelEncodesHkdfLabel() {
@@ -120,7 +119,18 @@ final class KeyScheduleRFC8448Tests: XCTestCase {
         info += Trace.helloHash
         let expected = HKDF<SHA256>.expand(pseudoRandomKey: secret, info: info, outputByteCount: 32)
         XCTAssertEqual(
-            bytes(KeySchedule.expandLabel(suite: suite, secret: secret, label: "s hs traffic", context: Trace.helloHash, length: 32)),
+            bytes(keyed(Trace.handshakeSecret).expandLabel("s hs traffic", context: Trace.helloHash, length: 32)),
             bytes(expected))
+    }
+}
+
+/// What the stages write to the key log: the one way tests read traffic secrets as bytes.
+struct CollectedKeyLog: SecretLog {
+    private(set) var secrets: [String: [UInt8]] = [:]
+    private(set) var clientRandoms: Set<[UInt8]> = []
+
+    mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
+        secrets[label] = secret.withUnsafeBytes { Array($0) }
+        clientRandoms.insert(clientRandom)
     }
 }

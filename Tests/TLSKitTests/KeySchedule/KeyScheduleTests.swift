@@ -28,9 +28,8 @@ final class KeyScheduleTests: XCTestCase {
         let exporterSecret = SymmetricKey(data: hex("""
             ff156faa3d9cb6aec8d553f99dd52e7a1c4ac0e59c3b151aa499cb76b6e5de96f030b0efd7d9989eba85afef539c840f
             """))
-        let output = KeySchedule.exportKeyingMaterial(
-            suite: .TLS_AES_256_GCM_SHA384, exporterMasterSecret: exporterSecret, label: "EXPERIMENTAL tlskit",
-            context: [], length: 40)
+        let output = KeySchedule.Exporter(testingSuite: .TLS_AES_256_GCM_SHA384, secret: exporterSecret)
+            .keyingMaterial(label: "EXPERIMENTAL tlskit", context: [], length: 40)
         XCTAssertEqual(output, hex("C8EA4EC07967438F3898C57A0358BF43CB04F1F41F40D0922EBC30979DADD0CE3D6831640DA0CE8F"))
     }
 
@@ -50,33 +49,23 @@ final class KeyScheduleTests: XCTestCase {
         let contextHash = Array(SHA256.hash(data: context))
         let expected = HKDF<SHA256>.expand(pseudoRandomKey: derived, info: info("exporter", contextHash, 32), outputByteCount: 32)
 
-        let output = KeySchedule.exportKeyingMaterial(
-            suite: suite, exporterMasterSecret: secret, label: label, context: context, length: 32)
+        let exporter = KeySchedule.Exporter(testingSuite: suite, secret: secret)
+        let output = exporter.keyingMaterial(label: label, context: context, length: 32)
         XCTAssertEqual(output, bytes(expected))
-        XCTAssertEqual(
-            output,
-            KeySchedule.exportKeyingMaterial(suite: suite, exporterMasterSecret: secret, label: label, context: context, length: 32),
-            "the exporter is deterministic")
-        XCTAssertNotEqual(
-            output,
-            KeySchedule.exportKeyingMaterial(suite: suite, exporterMasterSecret: secret, label: label, context: [], length: 32))
-        XCTAssertNotEqual(
-            output,
-            KeySchedule.exportKeyingMaterial(suite: suite, exporterMasterSecret: secret, label: "other", context: context, length: 32))
-        XCTAssertEqual(
-            KeySchedule.exportKeyingMaterial(suite: suite, exporterMasterSecret: secret, label: label, context: context, length: 100).count,
-            100)
-        XCTAssertEqual(
-            KeySchedule.exportKeyingMaterial(suite: suite, exporterMasterSecret: secret, label: label, context: context, length: 0), [])
+        XCTAssertEqual(output, exporter.keyingMaterial(label: label, context: context, length: 32), "the exporter is deterministic")
+        XCTAssertNotEqual(output, exporter.keyingMaterial(label: label, context: [], length: 32))
+        XCTAssertNotEqual(output, exporter.keyingMaterial(label: "other", context: context, length: 32))
+        XCTAssertEqual(exporter.keyingMaterial(label: label, context: context, length: 100).count, 100)
+        XCTAssertEqual(exporter.keyingMaterial(label: label, context: context, length: 0), [])
     }
 
     func testNextTrafficSecretIsExpandLabelTrafficUpd() {
         let suite = CipherSuite.TLS_AES_128_GCM_SHA256
-        let secret = SymmetricKey(data: RFC8448SimpleHandshake.clientApplicationTrafficSecret)
-        let next = KeySchedule.nextTrafficSecret(suite: suite, secret: secret)
-        XCTAssertEqual(bytes(next), bytes(KeySchedule.expandLabel(suite: suite, secret: secret, label: "traffic upd", context: [], length: 32)))
-        XCTAssertNotEqual(bytes(next), bytes(secret))
-        XCTAssertNotEqual(bytes(KeySchedule.nextTrafficSecret(suite: suite, secret: next)), bytes(next))
+        let secret = KeyedSecret(SymmetricKey(data: RFC8448SimpleHandshake.clientApplicationTrafficSecret), hash: suite.suiteHash)
+        let next = secret.nextTrafficSecret()
+        XCTAssertEqual(bytes(next.secretForTesting), bytes(secret.expandLabel("traffic upd", context: [], length: 32)))
+        XCTAssertNotEqual(bytes(next.secretForTesting), bytes(secret.secretForTesting))
+        XCTAssertNotEqual(bytes(next.nextTrafficSecret().secretForTesting), bytes(next.secretForTesting))
     }
 
     func testSHA384SuiteDerivesFortyEightByteSecrets() {
@@ -85,15 +74,20 @@ final class KeyScheduleTests: XCTestCase {
         let transcriptHash = [UInt8](repeating: 7, count: 48)
         let handshake = early.handshake(sharedSecret: SymmetricKey(data: [UInt8](repeating: 1, count: 32)))
         let master = handshake.master()
+        var log = CollectedKeyLog()
+        let handshakeSecrets = handshake.trafficSecrets(transcriptHash: transcriptHash, clientRandom: [], log: &log)
+        let applicationSecrets = master.applicationTrafficSecrets(transcriptHash: transcriptHash, clientRandom: [], log: &log)
         let secrets = [
-            early.secret, early.resumptionBinderKey(),
-            handshake.secret, handshake.clientTrafficSecret(transcriptHash: transcriptHash),
-            master.secret, master.serverTrafficSecret(transcriptHash: transcriptHash),
+            early.secretForTesting, early.resumptionBinderKey().secretForTesting,
+            handshake.secretForTesting, handshakeSecrets.client.secretForTesting,
+            master.secretForTesting, applicationSecrets.server.secretForTesting,
             master.resumption(transcriptHash: transcriptHash).ticketPSK(nonce: [1]),
         ]
         for secret in secrets { XCTAssertEqual(secret.bitCount, 384) }
-        XCTAssertEqual(KeySchedule.finishedVerifyData(suite: suite, baseKey: master.secret, transcriptHash: transcriptHash).count, 48)
-        XCTAssertEqual(RecordProtection.trafficKeys(suite: suite, trafficSecret: master.secret).key.bitCount, 256)
+        for (label, secret) in log.secrets { XCTAssertEqual(secret.count, 48, label) }
+        XCTAssertEqual(log.secrets.count, 5)
+        XCTAssertEqual(applicationSecrets.client.finishedVerifyData(transcriptHash: transcriptHash).count, 48)
+        XCTAssertEqual(RecordProtection.trafficKeys(suite: suite, trafficSecret: applicationSecrets.client).key.bitCount, 256)
     }
 
     func testPSKAndSharedSecretChangeEverySecret() {
@@ -101,25 +95,27 @@ final class KeyScheduleTests: XCTestCase {
         let psk = SymmetricKey(data: [UInt8](repeating: 0x42, count: 32))
         let withoutPSK = KeySchedule.Early(suite: suite, psk: nil)
         let withPSK = KeySchedule.Early(suite: suite, psk: psk)
-        XCTAssertNotEqual(bytes(withPSK.secret), bytes(withoutPSK.secret))
-        XCTAssertNotEqual(bytes(withPSK.resumptionBinderKey()), bytes(withoutPSK.resumptionBinderKey()))
-        XCTAssertEqual(bytes(withoutPSK.secret), bytes(KeySchedule.Early(suite: suite, psk: KeySchedule.zeroKey(for: suite)).secret))
+        XCTAssertNotEqual(bytes(withPSK.secretForTesting), bytes(withoutPSK.secretForTesting))
+        XCTAssertNotEqual(bytes(withPSK.resumptionBinderKey().secretForTesting), bytes(withoutPSK.resumptionBinderKey().secretForTesting))
+        XCTAssertEqual(
+            bytes(withoutPSK.secretForTesting), bytes(KeySchedule.Early(suite: suite, psk: KeySchedule.zeroKey(for: suite)).secretForTesting))
 
         // psk_ke (no shared secret) equals a zero-filled shared secret, and differs from psk_dhe_ke.
         let pskOnly = withPSK.handshake(sharedSecret: nil)
-        XCTAssertEqual(bytes(pskOnly.secret), bytes(withPSK.handshake(sharedSecret: KeySchedule.zeroKey(for: suite)).secret))
+        XCTAssertEqual(
+            bytes(pskOnly.secretForTesting), bytes(withPSK.handshake(sharedSecret: KeySchedule.zeroKey(for: suite)).secretForTesting))
         let pskDHE = withPSK.handshake(sharedSecret: SymmetricKey(data: [UInt8](repeating: 9, count: 32)))
-        XCTAssertNotEqual(bytes(pskOnly.secret), bytes(pskDHE.secret))
+        XCTAssertNotEqual(bytes(pskOnly.secretForTesting), bytes(pskDHE.secretForTesting))
     }
 
     func testEarlySecretOfAPSKIsHKDFExtractWithAZeroSalt() {
         let psk256 = SymmetricKey(data: RFC8448SimpleHandshake.ticketPSK)
         XCTAssertEqual(
-            bytes(KeySchedule.Early(suite: .TLS_AES_128_GCM_SHA256, psk: psk256).secret),
+            bytes(KeySchedule.Early(suite: .TLS_AES_128_GCM_SHA256, psk: psk256).secretForTesting),
             Array(HKDF<SHA256>.extract(inputKeyMaterial: psk256, salt: [UInt8](repeating: 0, count: 32))))
         let psk384 = SymmetricKey(data: (0..<48).map { UInt8($0) })
         XCTAssertEqual(
-            bytes(KeySchedule.Early(suite: .TLS_AES_256_GCM_SHA384, psk: psk384).secret),
+            bytes(KeySchedule.Early(suite: .TLS_AES_256_GCM_SHA384, psk: psk384).secretForTesting),
             Array(HKDF<SHA384>.extract(inputKeyMaterial: psk384, salt: [UInt8](repeating: 0, count: 48))))
     }
 
@@ -128,11 +124,10 @@ final class KeyScheduleTests: XCTestCase {
         let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: RFC8448SimpleHandshake.ticketPSK))
         let emptyHash = Array(SHA256.hash(data: [UInt8]()))
         XCTAssertEqual(
-            bytes(early.resumptionBinderKey()),
-            bytes(KeySchedule.deriveSecret(suite: suite, secret: early.secret, label: "res binder", transcriptHash: emptyHash)))
+            bytes(early.resumptionBinderKey().secretForTesting),
+            bytes(KeyedSecret(early.secretForTesting, hash: .sha256).deriveSecret("res binder", transcriptHash: emptyHash)))
         XCTAssertEqual(
-            bytes(KeySchedule.Resumption(suite: suite, secret: SymmetricKey(data: RFC8448SimpleHandshake.resumptionMasterSecret))
-                .ticketPSK(nonce: [0, 1])).count,
+            bytes(early.handshake(sharedSecret: nil).master().resumption(transcriptHash: emptyHash).ticketPSK(nonce: [0, 1])).count,
             32)
     }
 }

@@ -99,8 +99,8 @@ extension ClientHandshake {
             if retry == nil { transcript.update(helloBytes) }
             transcript.update(raw)
 
-            let handshake = early.handshake(sharedSecret: sharedSecret)
-            let secrets = HandshakeTrafficSecrets(handshake, transcriptHash: transcript.digest(), clientRandom: hello.random, output: &output)
+            let handshake = (consume early).handshake(sharedSecret: sharedSecret)
+            let secrets = handshake.trafficSecrets(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
             output.installReadKeys(suite, secrets.server)
             // RFC 8446 Appendix D.4: one compatibility change_cipher_spec goes before our first encrypted
             // record, unless it already went before the second ClientHello.
@@ -112,8 +112,7 @@ extension ClientHandshake {
             let flight = Flight(
                 configuration: configuration, serverName: serverName, suite: suite, transcript: transcript,
                 clientRandom: hello.random, offeredProtocols: hello.extensions.applicationProtocols ?? [],
-                handshake: handshake, clientHandshakeSecret: secrets.client, serverHandshakeSecret: secrets.server,
-                parameters: parameters)
+                handshake: handshake, handshakeSecrets: secrets, parameters: parameters)
             return .expectEncryptedExtensions(ExpectEncryptedExtensions(flight: flight))
         }
 

@@ -16,8 +16,8 @@ extension ClientHandshake {
         let clientRandom: [UInt8]
         let offeredProtocols: [[UInt8]]
         let handshake: KeySchedule.Handshake
-        let clientHandshakeSecret: KeyedSecret
-        let serverHandshakeSecret: KeyedSecret
+        /// The base keys of both Finished messages.
+        let handshakeSecrets: KeySchedule.HandshakeTrafficSecrets
         /// The server's CertificateRequest, if it asked for our certificate.
         var certificateRequest: CertificateRequest?
         var parameters: NegotiatedParameters
@@ -25,7 +25,7 @@ extension ClientHandshake {
         init(
             configuration: ClientConfiguration, serverName: String?, suite: CipherSuite, transcript: TranscriptHash,
             clientRandom: [UInt8], offeredProtocols: [[UInt8]], handshake: KeySchedule.Handshake,
-            clientHandshakeSecret: KeyedSecret, serverHandshakeSecret: KeyedSecret, parameters: NegotiatedParameters
+            handshakeSecrets: KeySchedule.HandshakeTrafficSecrets, parameters: NegotiatedParameters
         ) {
             self.configuration = configuration
             self.serverName = serverName
@@ -34,8 +34,7 @@ extension ClientHandshake {
             self.clientRandom = clientRandom
             self.offeredProtocols = offeredProtocols
             self.handshake = handshake
-            self.clientHandshakeSecret = clientHandshakeSecret
-            self.serverHandshakeSecret = serverHandshakeSecret
+            self.handshakeSecrets = handshakeSecrets
             self.parameters = parameters
         }
     }
@@ -133,27 +132,27 @@ extension ClientHandshake {
         func handle(_ finished: Finished, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
             var transcript = flight.transcript
             let suite = flight.suite
-            _ = try VerifiedFinished.verify(finished, suite: suite, baseKey: flight.serverHandshakeSecret, transcriptHash: transcript.digest())
+            _ = try VerifiedFinished.verify(finished, suite: suite, baseKey: flight.handshakeSecrets.server, transcriptHash: transcript.digest())
             transcript.update(raw)
 
             let master = flight.handshake.master()
-            let secrets = ApplicationTrafficSecrets(master, transcriptHash: transcript.digest(), clientRandom: flight.clientRandom, output: &output)
+            let secrets = master.applicationTrafficSecrets(transcriptHash: transcript.digest(), clientRandom: flight.clientRandom, log: &output)
             output.installReadKeys(suite, secrets.server)
 
             if let request = flight.certificateRequest {
                 try ClientCertificateResponse.respond(to: request, with: flight.configuration.certificate, transcript: &transcript, output: &output)
             }
-            let ours = VerifiedFinished.make(suite: suite, baseKey: flight.clientHandshakeSecret, transcriptHash: transcript.digest())
+            let ours = VerifiedFinished.make(suite: suite, baseKey: flight.handshakeSecrets.client, transcriptHash: transcript.digest())
             let oursBytes = ours.encoded()
             transcript.update(oursBytes)
             output.sendEncoded(oursBytes)
             output.installWriteKeys(suite, secrets.client)
             output.raise(.handshakeCompleted(flight.parameters))
-            let traffic = secrets.traffic(suite: suite, for: .client)
             return .connected(
                 Connected(
-                    configuration: flight.configuration, serverName: flight.serverName, traffic: traffic,
-                    resumption: master.resumption(transcriptHash: transcript.digest()), parameters: flight.parameters,
+                    configuration: flight.configuration, serverName: flight.serverName,
+                    traffic: ApplicationTraffic(secrets, for: .client),
+                    resumption: (consume master).resumption(transcriptHash: transcript.digest()), parameters: flight.parameters,
                     handshakeTranscript: transcript))
         }
     }

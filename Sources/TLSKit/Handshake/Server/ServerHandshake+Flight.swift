@@ -11,7 +11,9 @@ extension ServerHandshake {
         /// The base key for the client's Finished.
         let clientHandshakeSecret: KeyedSecret
         let master: KeySchedule.Master
-        let traffic: ApplicationTraffic
+        /// The server writes under its secret from its Finished on; the client's and the
+        /// connection's traffic wait for the client's Finished.
+        let applicationSecrets: KeySchedule.ApplicationTrafficSecrets
         var parameters: NegotiatedParameters
         var clientCertificateChainDER: [[UInt8]]
         let clientModes: [PSKKeyExchangeMode]
@@ -23,7 +25,7 @@ extension ServerHandshake {
             var transcript = transcript
             _ = try VerifiedFinished.verify(finished, suite: suite, baseKey: clientHandshakeSecret, transcriptHash: transcript.digest())
             transcript.update(raw)
-            output.installReadKeys(suite, traffic.readSecret)
+            output.installReadKeys(suite, applicationSecrets.client)
             output.raise(.handshakeCompleted(parameters))
             if parameters.isResumed {
                 configuration.statistics.recordResumption()
@@ -31,7 +33,8 @@ extension ServerHandshake {
                 configuration.statistics.recordFullHandshake()
             }
             var connected = Connected(
-                configuration: configuration, traffic: traffic, resumption: master.resumption(transcriptHash: transcript.digest()),
+                configuration: configuration, traffic: ApplicationTraffic(applicationSecrets, for: .server),
+                resumption: master.resumption(transcriptHash: transcript.digest()),
                 parameters: parameters, handshakeTranscript: transcript, clientCertificateChainDER: clientCertificateChainDER,
                 clientModes: clientModes, clientOffersPostHandshakeAuthentication: clientOffersPostHandshakeAuthentication)
             connected.issueTickets(tickets.countAfterHandshake(resumed: parameters.isResumed), output: &output)

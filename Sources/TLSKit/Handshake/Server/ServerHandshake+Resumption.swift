@@ -56,8 +56,7 @@ extension ServerHandshake.ExpectClientHello {
             // RFC 8446 §4.2.11.2: the binder covers the transcript up to the truncated ClientHello.
             var binderTranscript = transcript
             binderTranscript.update(Array(raw.prefix(raw.count - offered.encodedBindersLength)))
-            let expected = KeySchedule.finishedVerifyData(
-                suite: suite, baseKey: early.resumptionBinderKey(), transcriptHash: binderTranscript.digest())
+            let expected = early.resumptionBinderKey().finishedVerifyData(transcriptHash: binderTranscript.digest())
             guard constantTimeEquals(expected, offered.binders[index]) else {
                 statistics.recordRejection(.badBinder)
                 throw TLSError(.incorrectBinder)

@@ -41,8 +41,8 @@ extension ServerHandshake.ExpectClientHello {
         if retry == nil && !hello.legacySessionID.isEmpty { output.sendChangeCipherSpec() }
 
         let early = resumed?.early ?? KeySchedule.Early(suite: suite, psk: nil)
-        let handshake = early.handshake(sharedSecret: sharedSecret)
-        let handshakeSecrets = HandshakeTrafficSecrets(handshake, transcriptHash: transcript.digest(), clientRandom: hello.random, output: &output)
+        let handshake = (consume early).handshake(sharedSecret: sharedSecret)
+        let handshakeSecrets = handshake.trafficSecrets(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
         output.installWriteKeys(suite, handshakeSecrets.server)
         output.installReadKeys(suite, handshakeSecrets.client)
 
@@ -64,8 +64,8 @@ extension ServerHandshake.ExpectClientHello {
         }
         send(VerifiedFinished.make(suite: suite, baseKey: handshakeSecrets.server, transcriptHash: transcript.digest()))
 
-        let master = handshake.master()
-        let applicationSecrets = ApplicationTrafficSecrets(master, transcriptHash: transcript.digest(), clientRandom: hello.random, output: &output)
+        let master = (consume handshake).master()
+        let applicationSecrets = master.applicationTrafficSecrets(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
         output.installWriteKeys(suite, applicationSecrets.server)
 
         let parameters = NegotiatedParameters(
@@ -74,7 +74,7 @@ extension ServerHandshake.ExpectClientHello {
             peerCertificates: resumed?.clientCertificates ?? [], isResumed: resumed != nil, usedHelloRetryRequest: retry != nil)
         let flight = ServerHandshake.Flight(
             configuration: configuration, suite: suite, transcript: transcript, clientHandshakeSecret: handshakeSecrets.client,
-            master: master, traffic: applicationSecrets.traffic(suite: suite, for: .server),
+            master: master, applicationSecrets: applicationSecrets,
             parameters: parameters,
             clientCertificateChainDER: resumed?.state.clientCertificateChain ?? [],
             clientModes: hello.extensions.pskKeyExchangeModes ?? [],

@@ -1,24 +1,25 @@
 import Crypto
 
-/// The application traffic secrets of an established connection, and the KeyUpdate
-/// logic both roles share (RFC 8446 §4.6.3, §7.2).
+/// The application traffic secrets of an established connection, and the KeyUpdate and
+/// exporter logic both roles share (RFC 8446 §4.6.3, §7.2, §7.5).
 struct ApplicationTraffic {
     let suite: CipherSuite
-    private(set) var readSecret: SymmetricKey
-    private(set) var writeSecret: SymmetricKey
-    let exporterSecret: SymmetricKey
+    private(set) var readSecret: KeyedSecret
+    private(set) var writeSecret: KeyedSecret
+    private let exporter: KeySchedule.Exporter
 
-    init(suite: CipherSuite, readSecret: SymmetricKey, writeSecret: SymmetricKey, exporterSecret: SymmetricKey) {
-        self.suite = suite
-        self.readSecret = readSecret
-        self.writeSecret = writeSecret
-        self.exporterSecret = exporterSecret
+    /// The established connection's secrets as seen from `role`.
+    init(_ secrets: KeySchedule.ApplicationTrafficSecrets, for role: HandshakeRole) {
+        suite = secrets.exporter.suite
+        readSecret = role == .client ? secrets.server : secrets.client
+        writeSecret = role == .client ? secrets.client : secrets.server
+        exporter = secrets.exporter
     }
 
     /// The peer moved to its next traffic secret: follow it, and answer `update_requested`
     /// with our own KeyUpdate before switching our write keys.
     mutating func receive(_ update: KeyUpdate, output: inout HandshakeOutput) {
-        readSecret = KeySchedule.nextTrafficSecret(suite: suite, secret: readSecret)
+        readSecret = readSecret.nextTrafficSecret()
         output.installReadKeys(suite, readSecret)
         output.raise(.peerKeysUpdated)
         if update.request == .requested {
@@ -29,7 +30,7 @@ struct ApplicationTraffic {
     /// Sends a KeyUpdate and moves our write side to the next traffic secret.
     mutating func updateWriteKeys(requestPeerUpdate: Bool, output: inout HandshakeOutput) {
         output.send(.keyUpdate(KeyUpdate(request: requestPeerUpdate ? .requested : .notRequested)))
-        writeSecret = KeySchedule.nextTrafficSecret(suite: suite, secret: writeSecret)
+        writeSecret = writeSecret.nextTrafficSecret()
         output.installWriteKeys(suite, writeSecret)
     }
 
@@ -41,6 +42,6 @@ struct ApplicationTraffic {
         guard label.utf8.count <= 249 else {
             throw TLSError(.invalidState("exporter label of \(label.utf8.count) bytes, more than 249"))
         }
-        return KeySchedule.exportKeyingMaterial(suite: suite, exporterMasterSecret: exporterSecret, label: label, context: context, length: length)
+        return exporter.keyingMaterial(label: label, context: context, length: length)
     }
 }

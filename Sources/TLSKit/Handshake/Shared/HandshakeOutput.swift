@@ -5,7 +5,7 @@ import Crypto
 /// States append actions in order; the connection carries them out in that order,
 /// which is what makes key changes land on record boundaries: messages queued before
 /// `installWriteKeys` leave under the old keys, those after under the new ones.
-struct HandshakeOutput {
+struct HandshakeOutput: SecretLog {
     enum Action {
         /// An encoded handshake message to send under the current write keys.
         case send([UInt8])
@@ -24,8 +24,6 @@ struct HandshakeOutput {
     mutating func sendChangeCipherSpec() { actions.append(.sendChangeCipherSpec) }
     mutating func installWriteKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { actions.append(.installWriteKeys(suite: suite, secret: secret)) }
     mutating func installReadKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { actions.append(.installReadKeys(suite: suite, secret: secret)) }
-    mutating func installWriteKeys(_ suite: CipherSuite, _ secret: SymmetricKey) { installWriteKeys(suite, KeyedSecret(secret, hash: suite.suiteHash)) }
-    mutating func installReadKeys(_ suite: CipherSuite, _ secret: SymmetricKey) { installReadKeys(suite, KeyedSecret(secret, hash: suite.suiteHash)) }
     mutating func raise(_ event: TLSEvent) { actions.append(.event(event)) }
     mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
         actions.append(.keyLog(label: label, clientRandom: clientRandom, secret: secret))
