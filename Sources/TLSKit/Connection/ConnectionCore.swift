@@ -94,11 +94,16 @@ public final class ConnectionCore {
     /// Whether ``takeOutput()`` has bytes to send.
     var hasPendingOutput: Bool { !outbound.isEmpty }
 
-    /// Encrypts application data for the peer, in full-size records.
-    func write<Bytes: Collection>(_ data: Bytes) throws where Bytes.Element == UInt8 {
+    /// Throws unless application data can be written now.
+    func checkWritable() throws {
         try throwIfFailed()
         guard isHandshakeComplete else { throw TLSError(.invalidState("the handshake is not complete")) }
         guard !closeNotifySent else { throw TLSError(.connectionClosed) }
+    }
+
+    /// Encrypts application data for the peer, in full-size records.
+    func write<Bytes: Collection>(_ data: Bytes) throws where Bytes.Element == UInt8 {
+        try checkWritable()
         if let done: Void = try data.withContiguousStorageIfAvailable({ try sealApplicationData($0) }) { return done }
         try Array(data).withUnsafeBufferPointer { try sealApplicationData($0) }
     }

@@ -23,8 +23,8 @@ public final class ServerConnection: TLSConnection {
     }
 
     public func write<Bytes: Collection>(_ data: Bytes) throws where Bytes.Element == UInt8 {
-        try core.throwIfFailed()
-        if core.isHandshakeComplete { try sendRequestedTickets() }
+        try core.checkWritable()
+        try sendRequestedTickets()
         try core.write(data)
     }
 

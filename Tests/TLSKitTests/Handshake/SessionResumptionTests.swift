@@ -124,6 +124,21 @@ final class SessionResumptionTests: XCTestCase {
         XCTAssertNil(pair.client.readApplicationData())
     }
 
+    func testAWriteAfterCloseSendsNoQueuedTicket() throws {
+        server.ticketCount = 0
+        let pair = try connect()
+        try pair.server.requestSessionTicket()
+        pair.server.close()
+        let closing = pair.server.takeOutput()
+        XCTAssertThrowsError(try pair.server.write(Array("late".utf8))) { error in
+            XCTAssertEqual((error as? TLSError)?.code, .connectionClosed)
+        }
+        XCTAssertFalse(pair.server.hasPendingOutput, "nothing follows close_notify")
+        try pair.client.receive(closing)
+        XCTAssertEqual(pair.client.receivedTicketCount, 0)
+        XCTAssertTrue(pair.client.isPeerClosed)
+    }
+
     func testRequestingATicketBeforeTheHandshakeCompletesFails() throws {
         let serverConnection = try ServerConnection(configuration: server)
         XCTAssertThrowsError(try serverConnection.requestSessionTicket()) { error in
