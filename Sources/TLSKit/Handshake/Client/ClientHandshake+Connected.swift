@@ -52,7 +52,7 @@ extension ClientHandshake {
             var transcript = handshakeTranscript
             transcript.update(raw)
             try ClientCertificateResponse.respond(to: request, with: configuration.certificate, transcript: &transcript, output: &output)
-            output.send(VerifiedFinished.make(suite: traffic.suite, baseKey: traffic.writeSecret, transcriptHash: transcript.digest()))
+            output.send(traffic.finished(transcriptHash: transcript.digest()))
         }
     }
 }

@@ -132,7 +132,7 @@ extension ClientHandshake {
         func handle(_ finished: Finished, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
             var transcript = flight.transcript
             let suite = flight.suite
-            _ = try VerifiedFinished.verify(finished, suite: suite, baseKey: flight.handshakeSecrets.server, transcriptHash: transcript.digest())
+            let serverFinished = try flight.handshakeSecrets.server.verify(finished, transcriptHash: transcript.digest())
             transcript.update(raw)
 
             let master = flight.handshake.master()
@@ -142,7 +142,7 @@ extension ClientHandshake {
             if let request = flight.certificateRequest {
                 try ClientCertificateResponse.respond(to: request, with: flight.configuration.certificate, transcript: &transcript, output: &output)
             }
-            let ours = VerifiedFinished.make(suite: suite, baseKey: flight.handshakeSecrets.client, transcriptHash: transcript.digest())
+            let ours = flight.handshakeSecrets.client.finished(transcriptHash: transcript.digest())
             let oursBytes = ours.encoded()
             transcript.update(oursBytes)
             output.sendEncoded(oursBytes)
@@ -151,7 +151,7 @@ extension ClientHandshake {
             return .connected(
                 Connected(
                     configuration: flight.configuration, serverName: flight.serverName,
-                    traffic: ApplicationTraffic(secrets, for: .client),
+                    traffic: ApplicationTraffic(secrets, for: .client, peerFinished: serverFinished),
                     resumption: (consume master).resumption(transcriptHash: transcript.digest()), parameters: flight.parameters,
                     handshakeTranscript: transcript))
         }

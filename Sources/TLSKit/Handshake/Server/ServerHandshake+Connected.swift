@@ -133,8 +133,7 @@ extension ServerHandshake {
                 next.stage = .expectFinished(chain: chain, der: der)
             case (.expectFinished(let chain, let der), .finished(let finished)):
                 // RFC 8446 §4.4: after the handshake the Finished key comes from the current client traffic secret.
-                _ = try VerifiedFinished.verify(
-                    finished, suite: connected.traffic.suite, baseKey: connected.traffic.readSecret, transcriptHash: transcript.digest())
+                try connected.traffic.acceptPeerFinished(finished, transcriptHash: transcript.digest())
                 output.raise(.clientAuthenticated(chain))
                 if !chain.isEmpty {
                     connected.parameters.peerCertificates = chain

@@ -23,7 +23,7 @@ extension ServerHandshake {
         /// the handshake and issues the session tickets (RFC 8446 §4.6.1).
         func finish(_ finished: Finished, raw: [UInt8], tickets: TicketSchedule, output: inout HandshakeOutput) throws -> ServerHandshakeState {
             var transcript = transcript
-            _ = try VerifiedFinished.verify(finished, suite: suite, baseKey: clientHandshakeSecret, transcriptHash: transcript.digest())
+            let clientFinished = try clientHandshakeSecret.verify(finished, transcriptHash: transcript.digest())
             transcript.update(raw)
             output.installReadKeys(suite, applicationSecrets.client)
             output.raise(.handshakeCompleted(parameters))
@@ -33,7 +33,7 @@ extension ServerHandshake {
                 configuration.statistics.recordFullHandshake()
             }
             var connected = Connected(
-                configuration: configuration, traffic: ApplicationTraffic(applicationSecrets, for: .server),
+                configuration: configuration, traffic: ApplicationTraffic(applicationSecrets, for: .server, peerFinished: clientFinished),
                 resumption: master.resumption(transcriptHash: transcript.digest()),
                 parameters: parameters, handshakeTranscript: transcript, clientCertificateChainDER: clientCertificateChainDER,
                 clientModes: clientModes, clientOffersPostHandshakeAuthentication: clientOffersPostHandshakeAuthentication)

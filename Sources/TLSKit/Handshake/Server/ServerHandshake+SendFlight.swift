@@ -62,7 +62,7 @@ extension ServerHandshake.ExpectClientHello {
             let signed = CertificateVerifyContent.make(signer: .server, transcriptHash: transcript.digest())
             send(.certificateVerify(CertificateVerify(scheme: scheme, signature: try certified.privateKey.sign(signed, scheme: scheme))))
         }
-        send(VerifiedFinished.make(suite: suite, baseKey: handshakeSecrets.server, transcriptHash: transcript.digest()))
+        send(handshakeSecrets.server.finished(transcriptHash: transcript.digest()))
 
         let master = (consume handshake).master()
         let applicationSecrets = master.applicationTrafficSecrets(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)

@@ -1,19 +1,26 @@
 import Crypto
 
-/// The application traffic secrets of an established connection, and the KeyUpdate and
-/// exporter logic both roles share (RFC 8446 §4.6.3, §7.2, §7.5).
+/// The application traffic secrets of an established connection, and the KeyUpdate,
+/// post-handshake Finished and exporter logic both roles share (RFC 8446 §4.6.3, §7.2, §7.5).
+///
+/// Made only with the proof that the peer's Finished verified, and holds it: the connected
+/// states of both roles, which hold their traffic, cannot be reached without the check.
 struct ApplicationTraffic {
     let suite: CipherSuite
-    private(set) var readSecret: KeyedSecret
-    private(set) var writeSecret: KeyedSecret
+    private var readSecret: KeyedSecret
+    private var writeSecret: KeyedSecret
     private let exporter: KeySchedule.Exporter
+    /// The peer's latest verified Finished: the handshake's, then that of each post-handshake
+    /// authentication, on which the connection's view of the peer's identity rests.
+    private var peerFinished: VerifiedFinished
 
-    /// The established connection's secrets as seen from `role`.
-    init(_ secrets: KeySchedule.ApplicationTrafficSecrets, for role: HandshakeRole) {
+    /// The established connection's secrets as seen from `role`, once the peer's Finished verified.
+    init(_ secrets: KeySchedule.ApplicationTrafficSecrets, for role: HandshakeRole, peerFinished: VerifiedFinished) {
         suite = secrets.exporter.suite
         readSecret = role == .client ? secrets.server : secrets.client
         writeSecret = role == .client ? secrets.client : secrets.server
         exporter = secrets.exporter
+        self.peerFinished = peerFinished
     }
 
     /// The peer moved to its next traffic secret: follow it, and answer `update_requested`
@@ -32,6 +39,18 @@ struct ApplicationTraffic {
         output.send(.keyUpdate(KeyUpdate(request: requestPeerUpdate ? .requested : .notRequested)))
         writeSecret = writeSecret.nextTrafficSecret()
         output.installWriteKeys(suite, writeSecret)
+    }
+
+    /// Verifies the peer's Finished of a post-handshake authentication, keyed by its current
+    /// traffic secret (RFC 8446 §4.4), and keeps the proof.
+    mutating func acceptPeerFinished(_ finished: Finished, transcriptHash: [UInt8]) throws {
+        peerFinished = try readSecret.verify(finished, transcriptHash: transcriptHash)
+    }
+
+    /// Our Finished of a post-handshake authentication, keyed by our current traffic secret
+    /// (RFC 8446 §4.4).
+    func finished(transcriptHash: [UInt8]) -> HandshakeMessage {
+        writeSecret.finished(transcriptHash: transcriptHash)
     }
 
     func exportKeyingMaterial(label: String, context: [UInt8], length: Int) throws -> [UInt8] {

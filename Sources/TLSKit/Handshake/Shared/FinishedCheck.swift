@@ -1,23 +1,27 @@
 import Crypto
 
-/// Proof that a peer's Finished message verified. Only ``verify(_:suite:baseKey:transcriptHash:)``
-/// can make one, so a state that requires it cannot be reached without the constant-time check.
-struct VerifiedFinished {
-    private init() {}
+/// Proof that a peer's Finished message verified. Only ``KeyedSecret/verify(_:transcriptHash:)``
+/// can make one, and a connection's ``ApplicationTraffic`` cannot be made without one, so no
+/// connection is established, and no ticket derived, without the constant-time check.
+struct VerifiedFinished: Sendable {
+    fileprivate init() {}
+}
 
-    /// Checks `finished` against the expected verify_data in constant time (RFC 8446 §4.4.4).
-    /// A wrong length is a decode_error; wrong contents are a decrypt_error.
-    static func verify(_ finished: Finished, suite: CipherSuite, baseKey: KeyedSecret, transcriptHash: [UInt8]) throws -> VerifiedFinished {
-        guard finished.verifyData.count == suite.hashLength else {
+extension KeyedSecret {
+    /// Checks the peer's `finished` against the verify_data this traffic secret (the peer's)
+    /// gives, in constant time (RFC 8446 §4.4.4). A wrong length is a decode_error; wrong
+    /// contents are a decrypt_error.
+    func verify(_ finished: Finished, transcriptHash: [UInt8]) throws -> VerifiedFinished {
+        guard finished.verifyData.count == hash.length else {
             throw TLSError(.malformedMessage("Finished of \(finished.verifyData.count) bytes"))
         }
-        let expected = baseKey.finishedVerifyData(transcriptHash: transcriptHash)
+        let expected = finishedVerifyData(transcriptHash: transcriptHash)
         guard constantTimeEquals(expected, finished.verifyData) else { throw TLSError(.badFinished) }
         return VerifiedFinished()
     }
 
-    /// Our own Finished message for the given base key (the sender's traffic secret).
-    static func make(suite: CipherSuite, baseKey: KeyedSecret, transcriptHash: [UInt8]) -> HandshakeMessage {
-        .finished(Finished(verifyData: baseKey.finishedVerifyData(transcriptHash: transcriptHash)))
+    /// Our own Finished message under this traffic secret (ours).
+    func finished(transcriptHash: [UInt8]) -> HandshakeMessage {
+        .finished(Finished(verifyData: finishedVerifyData(transcriptHash: transcriptHash)))
     }
 }
