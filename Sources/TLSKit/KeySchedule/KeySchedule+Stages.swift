@@ -225,26 +225,26 @@ private struct StageSecret: Sendable {
 }
 
 #if DEBUG
-// The stages' own secrets, for tests that compare them with published vectors (RFC 8448). Absent
-// from release builds, so no production code can come to depend on them.
-extension KeySchedule.Early {
-    var secretForTesting: SymmetricKey { secret.secretForTesting }
-}
+    // The stages' own secrets, for tests that compare them with published vectors (RFC 8448). Absent
+    // from release builds, so no production code can come to depend on them.
+    extension KeySchedule.Early {
+        var secretForTesting: SymmetricKey { secret.secretForTesting }
+    }
 
-extension KeySchedule.Handshake {
-    var secretForTesting: SymmetricKey { secret.keyed.secretForTesting }
-}
+    extension KeySchedule.Handshake {
+        var secretForTesting: SymmetricKey { secret.keyed.secretForTesting }
+    }
 
-extension KeySchedule.Master {
-    var secretForTesting: SymmetricKey { secret.keyed.secretForTesting }
-}
+    extension KeySchedule.Master {
+        var secretForTesting: SymmetricKey { secret.keyed.secretForTesting }
+    }
 
-extension KeySchedule.Resumption {
-    var secretForTesting: SymmetricKey { secret.keyed.secretForTesting }
-}
+    extension KeySchedule.Resumption {
+        var secretForTesting: SymmetricKey { secret.keyed.secretForTesting }
+    }
 
-extension KeySchedule.Exporter {
-    /// An exporter over a secret taken from a key log or a published vector.
-    init(testingSuite suite: CipherSuite, secret: SymmetricKey) { self.init(suite: suite, secret: secret) }
-}
+    extension KeySchedule.Exporter {
+        /// An exporter over a secret taken from a key log or a published vector.
+        init(testingSuite suite: CipherSuite, secret: SymmetricKey) { self.init(suite: suite, secret: secret) }
+    }
 #endif

@@ -143,9 +143,9 @@ struct KeyedSecret: @unchecked Sendable {
 }
 
 #if DEBUG
-extension KeyedSecret {
-    /// The secret itself, for tests that compare it with published vectors. Absent from
-    /// release builds, so no production code can come to depend on it.
-    var secretForTesting: SymmetricKey { secret }
-}
+    extension KeyedSecret {
+        /// The secret itself, for tests that compare it with published vectors. Absent from
+        /// release builds, so no production code can come to depend on it.
+        var secretForTesting: SymmetricKey { secret }
+    }
 #endif
