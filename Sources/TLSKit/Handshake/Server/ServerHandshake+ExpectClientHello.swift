@@ -15,7 +15,42 @@ extension ServerHandshake {
         var configuration: ServerConfiguration
         let retry: Retry?
 
+        /// The server's answer to a ClientHello, in the order RFC 8446 §4.1.1 reads: negotiate the
+        /// version and suite, decide on the PSK, choose the key share (or ask for one with a
+        /// HelloRetryRequest), then send the flight.
         func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
+            let (suite, mode) = try negotiate(hello)
+            var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
+
+            // A psk_ke resumption needs no key share, so it is decided first. Any other handshake
+            // needs the share first: a HelloRetryRequest comes before the PSK is looked at.
+            let pskOnly = mode == .pskOnly ? try decideResumption(hello, raw: raw, suite: suite, transcript: transcript, mode: .pskOnly) : nil
+            var share: KeyShareEntry?
+            if pskOnly?.resumed == nil {
+                switch try chooseKeyShare(hello) {
+                case .share(let chosen): share = chosen
+                case .none: break
+                case .retry(let group): return helloRetryRequest(for: hello, raw: raw, suite: suite, group: group, output: &output)
+                }
+            }
+            let decision = try pskOnly ?? mode.map { try decideResumption(hello, raw: raw, suite: suite, transcript: transcript, mode: $0) }
+            let resumed = decision?.resumed
+
+            if resumed == nil {
+                // RFC 8446 §9.2: without a PSK, a certificate-based handshake needs all three.
+                guard hello.extensions.supportedGroups != nil else { throw TLSError(.missingExtension("supported_groups")) }
+                guard hello.extensions.signatureAlgorithms != nil else { throw TLSError(.missingExtension("signature_algorithms")) }
+                guard share != nil else { throw TLSError(.missingExtension("key_share")) }
+            } else if resumed?.mode == .pskWithKeyExchange && share == nil {
+                throw TLSError(.missingExtension("key_share"))
+            }
+            transcript.update(raw)
+            return try sendFlight(hello: hello, suite: suite, share: share, resumed: resumed, transcript: transcript, output: &output)
+        }
+
+        /// Checks what every TLS 1.3 ClientHello must be, and picks the cipher suite and the
+        /// resumption mode a PSK offer would use.
+        private func negotiate(_ hello: ClientHello) throws -> (suite: CipherSuite, mode: ResumptionMode?) {
             let extensions = hello.extensions
             // RFC 8446 Appendix D.5: "Any endpoint receiving a Hello message with
             // ClientHello.legacy_version or ServerHello.legacy_version set to 0x0300 MUST abort the
@@ -31,52 +66,15 @@ extension ServerHandshake {
             if extensions.preSharedKey != nil && extensions.pskKeyExchangeModes == nil {
                 throw TLSError(.missingExtension("psk_key_exchange_modes"))
             }
-            let mode = resumptionMode(extensions)
-
             // RFC 8446 §9.2: supported_groups and key_share come together.
             switch (extensions.supportedGroups, extensions.keyShares) {
             case (nil, .some): throw TLSError(.missingExtension("supported_groups"))
             case (.some, nil): throw TLSError(.missingExtension("key_share"))
-            default: break
+            case (.some(let clientGroups), .some(let keyShares)): try validate(keyShares: keyShares, clientGroups: clientGroups)
+            case (nil, nil): break
             }
-            var share: KeyShareEntry?
-            if let clientGroups = extensions.supportedGroups, let keyShares = extensions.keyShares, mode != .pskOnly {
-                try validate(keyShares: keyShares, clientGroups: clientGroups)
-                if let retry {
-                    try validateSecondHello(hello, keyShares: keyShares, retry: retry)
-                    share = keyShares[0]
-                } else {
-                    switch try chooseKeyShare(keyShares: keyShares, clientGroups: clientGroups) {
-                    case .share(let chosen):
-                        share = chosen
-                    case .retry(let group):
-                        return helloRetryRequest(for: hello, raw: raw, suite: suite, group: group, output: &output)
-                    }
-                }
-            }
-
-            var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
-            let resumed = try mode.flatMap { try resume(hello, raw: raw, suite: suite, transcript: transcript, mode: $0) }
-            if resumed == nil {
-                // RFC 8446 §9.2: without a PSK, a certificate-based handshake needs all three.
-                guard extensions.supportedGroups != nil else { throw TLSError(.missingExtension("supported_groups")) }
-                guard extensions.signatureAlgorithms != nil else { throw TLSError(.missingExtension("signature_algorithms")) }
-                if share == nil, let clientGroups = extensions.supportedGroups, let keyShares = extensions.keyShares {
-                    // The hello was read for psk_ke but the PSK was refused: fall back to (EC)DHE.
-                    try validate(keyShares: keyShares, clientGroups: clientGroups)
-                    switch try chooseKeyShare(keyShares: keyShares, clientGroups: clientGroups) {
-                    case .share(let chosen): share = chosen
-                    case .retry(let group):
-                        guard retry == nil else { throw TLSError(.illegalParameter("no usable key share after HelloRetryRequest")) }
-                        return helloRetryRequest(for: hello, raw: raw, suite: suite, group: group, output: &output)
-                    }
-                }
-                guard share != nil else { throw TLSError(.missingExtension("key_share")) }
-            } else if resumed?.mode == .pskWithKeyExchange && share == nil {
-                throw TLSError(.missingExtension("key_share"))
-            }
-            transcript.update(raw)
-            return try sendFlight(hello: hello, suite: suite, share: share, resumed: resumed, transcript: transcript, output: &output)
+            if let retry { try validateSecondHello(hello, retry: retry) }
+            return (suite, resumptionMode(extensions))
         }
 
         private func chooseCipherSuite(_ hello: ClientHello) throws -> CipherSuite {
@@ -115,23 +113,28 @@ extension ServerHandshake {
 
         private enum KeyShareChoice {
             case share(KeyShareEntry)
+            /// The hello offers no (EC)DHE at all: only a psk_ke resumption can go on.
+            case none
             case retry(NamedGroup)
         }
 
         /// Uses the client's share for our most preferred group it sent a share for; failing that,
-        /// asks (HelloRetryRequest) for our most preferred group it supports.
-        private func chooseKeyShare(keyShares: [KeyShareEntry], clientGroups: [NamedGroup]) throws -> KeyShareChoice {
+        /// asks (HelloRetryRequest) for our most preferred group it supports. After a
+        /// HelloRetryRequest the one share is for the group asked for (``validateSecondHello(_:retry:)``).
+        private func chooseKeyShare(_ hello: ClientHello) throws -> KeyShareChoice {
+            guard let clientGroups = hello.extensions.supportedGroups, let keyShares = hello.extensions.keyShares else { return .none }
+            if retry != nil { return .share(keyShares[0]) }
             let usable = configuration.groups.filter(NamedGroup.supported.contains)
             for group in usable {
                 if let share = keyShares.first(where: { $0.group == group }) { return .share(share) }
             }
-            guard retry == nil, let group = usable.first(where: clientGroups.contains) else { throw TLSError(.noCommonGroup) }
+            guard let group = usable.first(where: clientGroups.contains) else { throw TLSError(.noCommonGroup) }
             return .retry(group)
         }
 
-        private func validateSecondHello(_ hello: ClientHello, keyShares: [KeyShareEntry], retry: Retry) throws {
+        private func validateSecondHello(_ hello: ClientHello, retry: Retry) throws {
             // RFC 8446 §4.1.2: the client replaces its key shares with one for the selected group.
-            guard keyShares.count == 1, keyShares[0].group == retry.group else {
+            guard let keyShares = hello.extensions.keyShares, keyShares.count == 1, keyShares[0].group == retry.group else {
                 throw TLSError(.illegalParameter("second ClientHello must share exactly the group asked for"))
             }
             guard hello.legacySessionID == retry.legacySessionID else { throw TLSError(.illegalParameter("legacy_session_id changed")) }

@@ -13,43 +13,65 @@ extension ServerHandshake {
     }
 }
 
+extension ServerHandshake {
+    /// What the server makes of a client's PSK offer (RFC 8446 §4.2.11): the session it resumes,
+    /// if any, and why each ticket examined before it was refused.
+    struct ResumptionDecision {
+        var resumed: ResumedSession?
+        var rejections: [TicketRejection] = []
+        /// A ticket opened but its binder does not verify: the hello was tampered with.
+        var binderIsForged = false
+    }
+}
+
 extension ServerHandshake.ExpectClientHello {
-    /// Looks for a usable ticket among the client's PSK identities (RFC 8446 §4.2.11).
+    /// Decides on the client's PSK offer and counts every refused ticket, in this one place.
     ///
     /// A ticket that does not open, has expired, belongs to another suite hash or server name,
     /// whose age is implausible, or whose client identity does not meet the server's current
-    /// client-authentication policy is skipped and counted: the handshake then falls back to a
-    /// full one. Only a ticket that opens but whose binder does not verify is fatal
-    /// (`decrypt_error`), since that hello was tampered with. The binder is checked in constant
-    /// time before the PSK is used for anything else.
-    func resume(
+    /// client-authentication policy is refused: the handshake then falls back to a full one.
+    /// Only a ticket that opens but whose binder does not verify is fatal (`decrypt_error`),
+    /// since that hello was tampered with.
+    func decideResumption(
         _ hello: ClientHello, raw: [UInt8], suite: CipherSuite, transcript: TranscriptHash, mode: ResumptionMode
-    ) throws -> ServerHandshake.ResumedSession? {
-        guard let offered = hello.extensions.preSharedKey else { return nil }
+    ) throws -> ServerHandshake.ResumptionDecision {
+        let decision = examineOffer(hello, raw: raw, suite: suite, transcript: transcript, mode: mode)
+        for rejection in decision.rejections { configuration.statistics.recordRejection(rejection) }
+        if decision.binderIsForged { throw TLSError(.incorrectBinder) }
+        return decision
+    }
+
+    /// Looks for a usable ticket among the client's PSK identities, at most
+    /// ``ServerConfiguration/maximumPSKIdentities`` of them. The binder is checked in constant
+    /// time before the PSK is used for anything else.
+    private func examineOffer(
+        _ hello: ClientHello, raw: [UInt8], suite: CipherSuite, transcript: TranscriptHash, mode: ResumptionMode
+    ) -> ServerHandshake.ResumptionDecision {
+        var decision = ServerHandshake.ResumptionDecision()
+        guard let offered = hello.extensions.preSharedKey else { return decision }
         let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random)
         let now = configuration.time.now
-        let statistics = configuration.statistics
         for (index, identity) in offered.identities.prefix(configuration.maximumPSKIdentities).enumerated() {
             let state: ServerSessionState
             switch issuer.redeem(identity.identity, now: now) {
             case .failure(let rejection):
-                statistics.recordRejection(rejection)
+                decision.rejections.append(rejection)
                 continue
             case .success(let redeemed):
                 state = redeemed
             }
             // RFC 8446 §4.2.11: the PSK must be used with a suite of the same hash.
             guard state.cipherSuite.isSupported, state.cipherSuite.hashLength == suite.hashLength else {
-                statistics.recordRejection(.suiteMismatch)
+                decision.rejections.append(.suiteMismatch)
                 continue
             }
             // RFC 8446 §4.2.11: resume only under the server name the session was established for.
             guard state.serverName == hello.extensions.serverName else {
-                statistics.recordRejection(.serverNameMismatch)
+                decision.rejections.append(.serverNameMismatch)
                 continue
             }
             guard ageIsPlausible(identity.obfuscatedTicketAge, state: state, now: now) else {
-                statistics.recordRejection(.ageMismatch)
+                decision.rejections.append(.ageMismatch)
                 continue
             }
             let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: state.psk))
@@ -58,17 +80,19 @@ extension ServerHandshake.ExpectClientHello {
             binderTranscript.update(Array(raw.prefix(raw.count - offered.encodedBindersLength)))
             let expected = early.resumptionBinderKey().finishedVerifyData(transcriptHash: binderTranscript.digest())
             guard constantTimeEquals(expected, offered.binders[index]) else {
-                statistics.recordRejection(.badBinder)
-                throw TLSError(.incorrectBinder)
+                decision.rejections.append(.badBinder)
+                decision.binderIsForged = true
+                return decision
             }
             guard let certificates = clientIdentity(of: state, now: now) else {
-                statistics.recordRejection(.clientAuthenticationMismatch)
+                decision.rejections.append(.clientAuthenticationMismatch)
                 continue
             }
-            return ServerHandshake.ResumedSession(
+            decision.resumed = ServerHandshake.ResumedSession(
                 state: state, early: early, identityIndex: index, mode: mode, clientCertificates: certificates)
+            return decision
         }
-        return nil
+        return decision
     }
 
     /// The client's certificates for a resumed session, or nil when the session does not meet the
