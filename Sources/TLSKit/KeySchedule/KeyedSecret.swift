@@ -142,6 +142,28 @@ struct KeyedSecret: @unchecked Sendable {
     }
 }
 
+/// A secret kept for later without its keyed HMAC. An established connection holds its two
+/// traffic secrets for as long as it lives but uses them only for a KeyUpdate or a
+/// post-handshake Finished: it keeps the secret, not the keyed hash states (several hundred
+/// bytes per idle connection), and keys it again when it needs it.
+struct StoredSecret: Sendable {
+    private let secret: SymmetricKey
+    private let hash: SuiteHash
+
+    fileprivate init(secret: SymmetricKey, hash: SuiteHash) {
+        self.secret = secret
+        self.hash = hash
+    }
+
+    /// The secret with its HMAC keyed again.
+    func keyed() -> KeyedSecret { KeyedSecret(secret, hash: hash) }
+}
+
+extension KeyedSecret {
+    /// This secret without its keyed HMAC, to keep.
+    var stored: StoredSecret { StoredSecret(secret: secret, hash: hash) }
+}
+
 #if DEBUG
     extension KeyedSecret {
         /// The secret itself, for tests that compare it with published vectors. Absent from

@@ -7,8 +7,8 @@ import Crypto
 /// states of both roles, which hold their traffic, cannot be reached without the check.
 struct ApplicationTraffic {
     let suite: CipherSuite
-    private var readSecret: KeyedSecret
-    private var writeSecret: KeyedSecret
+    private var readSecret: StoredSecret
+    private var writeSecret: StoredSecret
     private let exporter: KeySchedule.Exporter
     /// The peer's latest verified Finished: the handshake's, then that of each post-handshake
     /// authentication, on which the connection's view of the peer's identity rests.
@@ -17,8 +17,8 @@ struct ApplicationTraffic {
     /// The established connection's secrets as seen from `role`, once the peer's Finished verified.
     init(_ secrets: KeySchedule.ApplicationTrafficSecrets, for role: HandshakeRole, peerFinished: VerifiedFinished) {
         suite = secrets.exporter.suite
-        readSecret = role == .client ? secrets.server : secrets.client
-        writeSecret = role == .client ? secrets.client : secrets.server
+        readSecret = (role == .client ? secrets.server : secrets.client).stored
+        writeSecret = (role == .client ? secrets.client : secrets.server).stored
         exporter = secrets.exporter
         self.peerFinished = peerFinished
     }
@@ -26,8 +26,9 @@ struct ApplicationTraffic {
     /// The peer moved to its next traffic secret: follow it, and answer `update_requested`
     /// with our own KeyUpdate before switching our write keys.
     mutating func receive(_ update: KeyUpdate, output: inout HandshakeOutput) {
-        readSecret = readSecret.nextTrafficSecret()
-        output.installReadKeys(suite, readSecret)
+        let next = readSecret.keyed().nextTrafficSecret()
+        readSecret = next.stored
+        output.installReadKeys(suite, next)
         output.raise(.peerKeysUpdated)
         if update.request == .requested {
             updateWriteKeys(requestPeerUpdate: false, output: &output)
@@ -37,20 +38,21 @@ struct ApplicationTraffic {
     /// Sends a KeyUpdate and moves our write side to the next traffic secret.
     mutating func updateWriteKeys(requestPeerUpdate: Bool, output: inout HandshakeOutput) {
         output.send(.keyUpdate(KeyUpdate(request: requestPeerUpdate ? .requested : .notRequested)))
-        writeSecret = writeSecret.nextTrafficSecret()
-        output.installWriteKeys(suite, writeSecret)
+        let next = writeSecret.keyed().nextTrafficSecret()
+        writeSecret = next.stored
+        output.installWriteKeys(suite, next)
     }
 
     /// Verifies the peer's Finished of a post-handshake authentication, keyed by its current
     /// traffic secret (RFC 8446 §4.4), and keeps the proof.
     mutating func acceptPeerFinished(_ finished: Finished, transcriptHash: [UInt8]) throws {
-        peerFinished = try readSecret.verify(finished, transcriptHash: transcriptHash)
+        peerFinished = try readSecret.keyed().verify(finished, transcriptHash: transcriptHash)
     }
 
     /// Our Finished of a post-handshake authentication, keyed by our current traffic secret
     /// (RFC 8446 §4.4).
     func finished(transcriptHash: [UInt8]) -> HandshakeMessage {
-        writeSecret.finished(transcriptHash: transcriptHash)
+        writeSecret.keyed().finished(transcriptHash: transcriptHash)
     }
 
     func exportKeyingMaterial(label: String, context: [UInt8], length: Int) throws -> [UInt8] {
