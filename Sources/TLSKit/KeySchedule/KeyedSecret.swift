@@ -13,21 +13,21 @@ import Crypto
 /// Finished verify_data, the next secret). The stages hand their traffic secrets to the key log
 /// as they derive them, before keying them.
 struct KeyedSecret: @unchecked Sendable {
-    // @unchecked: swift-crypto's HMAC is a value type with copy-on-write hash state, used here
-    // only through copies; it is not annotated Sendable.
+    // @unchecked: swift-crypto's hash states are values with copy-on-write storage, used here
+    // only through copies; they are not annotated Sendable.
     private let secret: SymmetricKey
     private let mac: MAC
 
     private enum MAC {
-        case sha256(HMAC<SHA256>)
-        case sha384(HMAC<SHA384>)
+        case sha256(KeyedHMAC<SHA256>)
+        case sha384(KeyedHMAC<SHA384>)
     }
 
     init(_ secret: SymmetricKey, hash: SuiteHash) {
         self.secret = secret
         switch hash {
-        case .sha256: mac = .sha256(HMAC<SHA256>(key: secret))
-        case .sha384: mac = .sha384(HMAC<SHA384>(key: secret))
+        case .sha256: mac = .sha256(KeyedHMAC<SHA256>(key: secret))
+        case .sha384: mac = .sha384(KeyedHMAC<SHA384>(key: secret))
         }
     }
 
@@ -96,19 +96,14 @@ struct KeyedSecret: @unchecked Sendable {
         return hash.extract(salt: salt, inputKeyMaterial: inputKeyMaterial)
     }
 
-    /// HMAC(secret, message) from a copy of the keyed state, truncated to `length` if given.
-    /// One update: swift-crypto's HMAC.update is generic and costs more per call than per byte.
+    /// HMAC(secret, message) from copies of the keyed states, truncated to `length` if given.
     private func authenticationCode(for message: UnsafeRawBufferPointer, length: Int?) -> SymmetricKey {
         func truncated(_ code: UnsafeRawBufferPointer) -> SymmetricKey {
             SymmetricKey(data: UnsafeRawBufferPointer(rebasing: code.prefix(length ?? code.count)))
         }
         switch mac {
-        case .sha256(var keyed):
-            keyed.update(data: message)
-            return keyed.finalize().withUnsafeBytes(truncated)
-        case .sha384(var keyed):
-            keyed.update(data: message)
-            return keyed.finalize().withUnsafeBytes(truncated)
+        case .sha256(let keyed): return keyed.authenticationCode(for: message).withUnsafeBytes(truncated)
+        case .sha384(let keyed): return keyed.authenticationCode(for: message).withUnsafeBytes(truncated)
         }
     }
 

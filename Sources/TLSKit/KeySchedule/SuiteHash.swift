@@ -42,14 +42,12 @@ enum SuiteHash: Hashable, Sendable {
         }
     }
 
-    /// HKDF-Extract(salt, IKM) (RFC 5869 §2.2).
+    /// HKDF-Extract(salt, IKM) = HMAC(salt, IKM) (RFC 5869 §2.2).
     func extract(salt: SymmetricKey, inputKeyMaterial: SymmetricKey) -> SymmetricKey {
-        salt.withUnsafeBytes { salt in
+        inputKeyMaterial.withUnsafeBytes { inputKeyMaterial in
             switch self {
-            case .sha256:
-                return SymmetricKey(data: HKDF<SHA256>.extract(inputKeyMaterial: inputKeyMaterial, salt: salt))
-            case .sha384:
-                return SymmetricKey(data: HKDF<SHA384>.extract(inputKeyMaterial: inputKeyMaterial, salt: salt))
+            case .sha256: return SymmetricKey(data: KeyedHMAC<SHA256>(key: salt).authenticationCode(for: inputKeyMaterial))
+            case .sha384: return SymmetricKey(data: KeyedHMAC<SHA384>(key: salt).authenticationCode(for: inputKeyMaterial))
             }
         }
     }
@@ -71,8 +69,8 @@ enum SuiteHash: Hashable, Sendable {
     func authenticationCode(for data: [UInt8], key: SymmetricKey) -> [UInt8] {
         data.withUnsafeBytes { data in
             switch self {
-            case .sha256: return Array(copying: HMAC<SHA256>.authenticationCode(for: data, using: key))
-            case .sha384: return Array(copying: HMAC<SHA384>.authenticationCode(for: data, using: key))
+            case .sha256: return Array(copying: KeyedHMAC<SHA256>(key: key).authenticationCode(for: data))
+            case .sha384: return Array(copying: KeyedHMAC<SHA384>(key: key).authenticationCode(for: data))
             }
         }
     }
