@@ -28,7 +28,11 @@ tlskit_mem_server_heap_per_conn bytes
 tlskit_mem_pair_rss_per_conn bytes
 tlskit_mem_pair_heap_per_conn bytes
 tlskitnio_full_hs_x25519 hs/s
+tlskitnio_full_hs_x25519_server_side hs/s
+tlskitnio_full_hs_x25519_client_side hs/s
 niossl_full_hs_x25519 hs/s
+niossl_full_hs_x25519_server_side hs/s
+niossl_full_hs_x25519_client_side hs/s
 tlskitnio_bulk_aes128gcm_16k MB/s
 niossl_bulk_aes128gcm_16k MB/s
 openssl_full_hs_notickets hs/s

@@ -19,6 +19,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = [
     ("full handshakes ≥ 0.8 of the public-key floor", "tlskit_full_hs_x25519", "limit_full_hs", 0.8),
     ("full handshakes through NIO ≥ 1.1 × swift-nio-ssl", "tlskitnio_full_hs_x25519", "niossl_full_hs_x25519", 1.1),
+    ("server side through NIO ≥ 1.0 × swift-nio-ssl server side",
+     "tlskitnio_full_hs_x25519_server_side", "niossl_full_hs_x25519_server_side", 1.0),
+    ("client side through NIO vs swift-nio-ssl client side (reference)",
+     "tlskitnio_full_hs_x25519_client_side", "niossl_full_hs_x25519_client_side", None),
     ("full handshakes vs OpenSSL (reference)", "tlskit_full_hs_x25519", "openssl_full_hs_x25519", None),
     ("resumed handshakes ≥ 0.75 of the resumed floor", "tlskit_resumed_hs_psk_dhe", "limit_resumed_hs", 0.75),
     ("resumed handshakes vs OpenSSL (reference)", "tlskit_resumed_hs_psk_dhe", "openssl_resumed_hs_psk_dhe", None),

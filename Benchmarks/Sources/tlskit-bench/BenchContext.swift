@@ -45,7 +45,15 @@ extension Benchmark {
             return [memory.residentBytes, memory.heapBytes]
         },
         Benchmark("tlskitnio_full_hs_x25519", "hs/s") { try NIOFigures.fullHandshakes($0, .tlskit($0.tlskit)) },
+        Benchmark(figures: [("tlskitnio_full_hs_x25519_server_side", "hs/s"), ("tlskitnio_full_hs_x25519_client_side", "hs/s")]) {
+            let sides = try NIOFigures.fullHandshakeSides($0, .tlskit($0.tlskit))
+            return [sides.server, sides.client]
+        },
         Benchmark("niossl_full_hs_x25519", "hs/s") { try NIOFigures.fullHandshakes($0, .niossl($0.pki)) },
+        Benchmark(figures: [("niossl_full_hs_x25519_server_side", "hs/s"), ("niossl_full_hs_x25519_client_side", "hs/s")]) {
+            let sides = try NIOFigures.fullHandshakeSides($0, .niossl($0.pki))
+            return [sides.server, sides.client]
+        },
         Benchmark("tlskitnio_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .tlskit($0.tlskit)) },
         Benchmark("niossl_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .niossl($0.pki)) },
         Benchmark("openssl_full_hs_notickets", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 0) },

@@ -34,40 +34,56 @@ struct EmbeddedPair {
 
     private static let peerAddress = try! SocketAddress(ipAddress: "127.0.0.1", port: 443)
 
-    /// New channels with the given handlers, activated, and the handshake pumped to its end.
-    static func connect(
-        clientHandler: ChannelHandler, serverHandler: ChannelHandler, isHandshakeCompletion: @escaping (Any) -> Bool
-    ) throws -> EmbeddedPair {
+    /// New channels with the factory's handlers, activated, and the handshake pumped to its
+    /// end. Each side's channel operations go through `meter`: making its handler and its
+    /// channel and adding the handlers, its `connect`, and every `writeInbound` into it and
+    /// `readOutbound` from it. The event loop, the probes, the pumping loop and the final check
+    /// are the harness's and go through neither.
+    static func connect<Meter: SideMeter>(_ factory: HandlerFactory, meter: inout Meter) throws -> EmbeddedPair {
         let loop = EmbeddedEventLoop()
-        let pair = EmbeddedPair(
-            client: EmbeddedChannel(loop: loop), server: EmbeddedChannel(loop: loop),
-            clientProbe: PipelineProbe(isHandshakeCompletion: isHandshakeCompletion),
-            serverProbe: PipelineProbe(isHandshakeCompletion: isHandshakeCompletion))
-        try pair.client.pipeline.syncOperations.addHandlers([clientHandler, pair.clientProbe])
-        try pair.server.pipeline.syncOperations.addHandlers([serverHandler, pair.serverProbe])
-        pair.server.connect(to: peerAddress, promise: nil)
-        pair.client.connect(to: peerAddress, promise: nil)
-        try pair.pump()
-        guard pair.clientProbe.handshakeCompleted, pair.serverProbe.handshakeCompleted else {
+        let clientProbe = PipelineProbe(isHandshakeCompletion: factory.isHandshakeCompletion)
+        let serverProbe = PipelineProbe(isHandshakeCompletion: factory.isHandshakeCompletion)
+        let client = try meter.client {
+            let channel = EmbeddedChannel(loop: loop)
+            try channel.pipeline.syncOperations.addHandlers([try factory.client(), clientProbe])
+            return channel
+        }
+        let server = try meter.server {
+            let channel = EmbeddedChannel(loop: loop)
+            try channel.pipeline.syncOperations.addHandlers([try factory.server(), serverProbe])
+            return channel
+        }
+        let pair = EmbeddedPair(client: client, server: server, clientProbe: clientProbe, serverProbe: serverProbe)
+        meter.server { server.connect(to: peerAddress, promise: nil) }
+        meter.client { client.connect(to: peerAddress, promise: nil) }
+        try pair.pump(meter: &meter)
+        guard clientProbe.handshakeCompleted, serverProbe.handshakeCompleted else {
             throw TLSKitPair.Failure(description: "the handshake over EmbeddedChannels did not complete")
         }
         return pair
     }
 
-    /// Moves bytes both ways until neither side has anything left to send.
-    func pump() throws {
+    /// Moves bytes both ways until neither side has anything left to send, attributing each
+    /// `readOutbound` and `writeInbound` to the side whose channel it runs on.
+    func pump<Meter: SideMeter>(meter: inout Meter) throws {
         var moved = true
         while moved {
             moved = false
-            while let bytes = try client.readOutbound(as: ByteBuffer.self) {
-                try server.writeInbound(bytes)
+            while let bytes = try meter.client({ try client.readOutbound(as: ByteBuffer.self) }) {
+                try meter.server { _ = try server.writeInbound(bytes) }
                 moved = true
             }
-            while let bytes = try server.readOutbound(as: ByteBuffer.self) {
-                try client.writeInbound(bytes)
+            while let bytes = try meter.server({ try server.readOutbound(as: ByteBuffer.self) }) {
+                try meter.client { _ = try client.writeInbound(bytes) }
                 moved = true
             }
         }
+    }
+
+    /// Moves bytes both ways until neither side has anything left to send.
+    func pump() throws {
+        var meter = Unmetered()
+        try pump(meter: &meter)
     }
 
     /// The client writes and flushes `count` × `chunk`; the server's probe reads them all.
@@ -98,7 +114,8 @@ struct HandlerFactory {
     let isHandshakeCompletion: (Any) -> Bool
 
     func connect() throws -> EmbeddedPair {
-        try EmbeddedPair.connect(clientHandler: client(), serverHandler: server(), isHandshakeCompletion: isHandshakeCompletion)
+        var meter = Unmetered()
+        return try EmbeddedPair.connect(self, meter: &meter)
     }
 }
 
@@ -115,6 +132,26 @@ enum NIOFigures {
                 return elapsed
             }
         }
+    }
+
+    /// The same handshakes, counting only the time spent in each side's channel operations
+    /// (see `EmbeddedPair.connect`). Returns hs/s for the client side and the server side.
+    static func fullHandshakeSides(_ context: BenchContext, _ factory: HandlerFactory) throws -> (client: Double, server: Double) {
+        let rates = try context.budget.medianRates(count: 2) { nanoseconds in
+            var times = SideTimes()
+            var count = 0
+            let start = Monotonic.now()
+            repeat {
+                let pair = try EmbeddedPair.connect(factory, meter: &times)
+                pair.close()
+                count += 1
+            } while Monotonic.now() - start < nanoseconds
+            return [
+                Double(count) / (Double(times.clientNanoseconds) / 1e9),
+                Double(count) / (Double(times.serverNanoseconds) / 1e9),
+            ]
+        }
+        return (rates[0], rates[1])
     }
 
     /// MB/s of 64 × 16 KiB written by the client and read by the server, on one channel pair.
