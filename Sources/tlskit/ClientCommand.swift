@@ -83,6 +83,7 @@ struct ClientCommand: ParsableCommand {
             throw ExitCode(1)
         }
         // Pipe stdin once the handshake is done; at end of input, send close_notify and wait for the server.
+        let input = InputPump()
         session.handshakeDone.futureResult.whenSuccess {
             guard pipeInput else {
                 // Give the server a moment to send its tickets, then close.
@@ -93,13 +94,16 @@ struct ClientCommand: ParsableCommand {
                 while true {
                     let chunk = FileHandle.standardInput.availableData
                     if chunk.isEmpty { break }
-                    channel.writeAndFlush(channel.allocator.buffer(bytes: chunk), promise: nil)
+                    input.whileConnected { channel.writeAndFlush(channel.allocator.buffer(bytes: chunk), promise: nil) }
                 }
-                channel.close(mode: .output, promise: nil)
-                channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
+                input.whileConnected {
+                    channel.close(mode: .output, promise: nil)
+                    channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
+                }
             }
         }
         try? channel.closeFuture.wait()
+        input.finish()
         let tickets = try? channel.eventLoop.submit { session.ticketCount }.wait()
         if session.completed { Console.error("tickets: \(tickets ?? 0)") }
         if let failure = session.failure {
@@ -197,5 +201,23 @@ final class ClientSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelInactive(context: ChannelHandlerContext) {
         promise?.fail(ChannelError.ioOnClosedChannel)
         context.fireChannelInactive()
+    }
+}
+
+/// Lets the thread that reads stdin touch the channel only while the connection lasts: once it
+/// has closed, the event loop group may be shutting down, and NIO refuses work on a loop that
+/// has shut down.
+final class InputPump: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var isFinished = false
+
+    /// Runs `body` unless the connection has finished, holding off ``finish()`` meanwhile.
+    func whileConnected(_ body: () -> Void) {
+        lock.withLock { if !isFinished { body() } }
+    }
+
+    func finish() {
+        lock.withLock { isFinished = true }
     }
 }
