@@ -9,6 +9,15 @@ let package = Package(
         .library(name: "TLSKitNIO", targets: ["TLSKitNIO"]),
         .executable(name: "tlskit", targets: ["tlskit"]),
     ],
+    traits: [
+        .trait(
+            name: "BoringSSLProvider",
+            description: """
+                Record protection on the BoringSSL that swift-crypto links, called directly, as the default \
+                CryptoProvider. Relies on swift-crypto's CCryptoBoringSSL module, which is not one of its products.
+                """),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),

@@ -44,6 +44,8 @@ public struct ClientConfiguration: Sendable {
     public var newSessionHandler: (@Sendable (ClientSession) -> Void)?
     /// Bounds on what a server can make a connection hold or do.
     public var limits = ConnectionLimits()
+    /// Where record protection comes from (``CryptoProvider/default``).
+    public var cryptoProvider = CryptoProvider.default
     /// Receives secrets in the NSS key log format. Debugging only.
     public var keyLog: KeyLogCallback?
     /// Source of protocol random values.

@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     public var sendsHelloRetryCookie = true
     /// Bounds on what a client can make a connection hold or do.
     public var limits = ConnectionLimits()
+    /// Where record protection comes from (``CryptoProvider/default``).
+    public var cryptoProvider = CryptoProvider.default
 
     // MARK: Session tickets
 

@@ -22,7 +22,7 @@ public final class ClientConnection: TLSConnection {
     public init(configuration: ClientConfiguration, serverName: String?, session: ClientSession? = nil) throws {
         self.configuration = configuration
         self.serverName = serverName
-        self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog)
+        self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog, cryptoProvider: configuration.cryptoProvider)
         var output = HandshakeOutput()
         self.machine = try ClientHandshakeState.start(configuration: configuration, serverName: serverName, session: session, output: &output)
         try core.step(role: self) { pending in pending = output }

@@ -38,7 +38,11 @@ public final class ConnectionCore {
     /// What the handshake agreed on, once it has completed.
     private(set) var negotiatedParameters: NegotiatedParameters?
 
-    init(limits: ConnectionLimits, keyLog: KeyLogCallback?) {
+    /// Makes the record cipher of each traffic key.
+    private let cryptoProvider: CryptoProvider
+
+    init(limits: ConnectionLimits, keyLog: KeyLogCallback?, cryptoProvider: CryptoProvider) {
+        self.cryptoProvider = cryptoProvider
         self.limits = limits
         self.reassembler = HandshakeReassembler(maximumMessageSize: limits.maximumHandshakeMessageSize)
         self.keyLog = keyLog
@@ -395,9 +399,9 @@ extension ConnectionCore {
                 RecordFramer.appendPlaintext(contentType: .changeCipherSpec, content: [1], into: &outbound)
             case .installWriteKeys(let suite, let secret):
                 flushHandshake()
-                writeProtection = RecordProtection(suite: suite, trafficSecret: secret)
+                writeProtection = RecordProtection(suite: suite, trafficSecret: secret, provider: cryptoProvider)
             case .installReadKeys(let suite, let secret):
-                readProtection = RecordProtection(suite: suite, trafficSecret: secret)
+                readProtection = RecordProtection(suite: suite, trafficSecret: secret, provider: cryptoProvider)
             case .event(let event):
                 if case .handshakeCompleted(let parameters) = event {
                     isHandshakeComplete = true

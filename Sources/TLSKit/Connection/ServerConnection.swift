@@ -13,7 +13,7 @@ public final class ServerConnection: TLSConnection {
     public init(configuration: ServerConfiguration) throws {
         try configuration.validate()
         self.configuration = configuration
-        self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog)
+        self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog, cryptoProvider: configuration.cryptoProvider)
         self.machine = ServerHandshakeState(configuration: configuration)
         self.tickets = try TicketSchedule(count: configuration.ticketCount)
     }

@@ -6,41 +6,69 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The AEAD algorithm of a TLS 1.3 cipher suite, holding its key (RFC 8446 §5.2, §B.4).
+/// The AEAD of a TLS 1.3 cipher suite under one traffic key, from the connection's
+/// ``CryptoProvider`` (RFC 8446 §5.2, §B.4).
 ///
-/// Inputs are raw buffers so callers can pass slices of their own storage; swift-crypto
-/// returns `Data`, which the record layer copies straight into its output.
+/// It seals in place: the plaintext in the caller's buffer becomes the ciphertext, and the tag
+/// is written right after it. swift-crypto's public API cannot do that, so its path copies its
+/// output back; the BoringSSL provider keeps one AEAD context per key and seals where the
+/// record is.
 enum RecordAEAD: Sendable {
     case aesGCM(SymmetricKey)
     case chaChaPoly(SymmetricKey)
+    #if BoringSSLProvider
+    case boringSSL(BoringSSLAEAD)
+    #endif
 
     /// All three TLS 1.3 AEADs have a 16-byte tag and a 12-byte nonce.
     static let tagLength = 16
     static let nonceLength = 12
 
-    init(suite: CipherSuite, key: SymmetricKey) {
-        self = suite == .TLS_CHACHA20_POLY1305_SHA256 ? .chaChaPoly(key) : .aesGCM(key)
-    }
-
-    func seal(
-        _ plaintext: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer
-    ) throws -> (ciphertext: Data, tag: Data) {
-        switch self {
-        case .aesGCM(let key):
-            let box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(data: nonce), authenticating: additionalData)
-            return (box.ciphertext, box.tag)
-        case .chaChaPoly(let key):
-            let box = try ChaChaPoly.seal(
-                plaintext, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: additionalData)
-            return (box.ciphertext, box.tag)
+    init(suite: CipherSuite, key: SymmetricKey, provider: CryptoProvider = .default) {
+        switch provider.kind {
+        case .swiftCrypto:
+            self = suite == .TLS_CHACHA20_POLY1305_SHA256 ? .chaChaPoly(key) : .aesGCM(key)
+        #if BoringSSLProvider
+        case .boringSSL:
+            self = .boringSSL(BoringSSLAEAD(suite: suite, key: key))
+        #endif
         }
     }
 
-    /// Decrypts and authenticates; throws whatever swift-crypto throws on failure.
-    func open(
-        ciphertext: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
+    /// Encrypts the first `plaintextLength` bytes of `buffer` in place and writes the tag after
+    /// them; `buffer` holds at least `plaintextLength + tagLength` bytes.
+    func sealInPlace(
+        _ buffer: UnsafeMutableRawBufferPointer, plaintextLength: Int, nonce: UnsafeRawBufferPointer,
         additionalData: UnsafeRawBufferPointer
-    ) throws -> Data {
+    ) throws {
+        let plaintext = UnsafeRawBufferPointer(rebasing: buffer[..<plaintextLength])
+        let sealed: (ciphertext: Data, tag: Data)
+        switch self {
+        case .aesGCM(let key):
+            let box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(data: nonce), authenticating: additionalData)
+            sealed = (box.ciphertext, box.tag)
+        case .chaChaPoly(let key):
+            let box = try ChaChaPoly.seal(plaintext, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: additionalData)
+            sealed = (box.ciphertext, box.tag)
+        #if BoringSSLProvider
+        case .boringSSL(let aead):
+            return try aead.sealInPlace(buffer, plaintextLength: plaintextLength, nonce: nonce, additionalData: additionalData)
+        #endif
+        }
+        guard sealed.ciphertext.count == plaintextLength, sealed.tag.count == Self.tagLength else {
+            throw TLSError(.internalFailure("AEAD output of an unexpected length"))
+        }
+        // Data's copyBytes(to:) takes a generic path that costs more than the copy itself:
+        // copy the raw bytes.
+        sealed.ciphertext.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: plaintextLength) }
+        sealed.tag.withUnsafeBytes { (buffer.baseAddress! + plaintextLength).copyMemory(from: $0.baseAddress!, byteCount: Self.tagLength) }
+    }
+
+    /// Decrypts and authenticates `ciphertextAndTag` (the tag is its last 16 bytes); throws on failure.
+    func open(_ ciphertextAndTag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer) throws -> Data {
+        let tagStart = ciphertextAndTag.count - Self.tagLength
+        let ciphertext = UnsafeRawBufferPointer(rebasing: ciphertextAndTag[..<tagStart])
+        let tag = UnsafeRawBufferPointer(rebasing: ciphertextAndTag[tagStart...])
         switch self {
         case .aesGCM(let key):
             let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext, tag: tag)
@@ -48,6 +76,10 @@ enum RecordAEAD: Sendable {
         case .chaChaPoly(let key):
             let box = try ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: nonce), ciphertext: ciphertext, tag: tag)
             return try ChaChaPoly.open(box, using: key, authenticating: additionalData)
+        #if BoringSSLProvider
+        case .boringSSL(let aead):
+            return try aead.open(ciphertextAndTag, nonce: nonce, additionalData: additionalData)
+        #endif
         }
     }
 }

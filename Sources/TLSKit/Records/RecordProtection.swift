@@ -26,15 +26,15 @@ struct RecordProtection: Sendable {
     /// The largest TLSInnerPlaintext: content, content type and padding (RFC 8446 §5.4).
     static let maximumInnerPlaintextLength = TLSRecord.maximumPlaintextLength + 1
 
-    init(suite: CipherSuite, trafficSecret: SymmetricKey) {
-        self.init(suite: suite, trafficSecret: KeyedSecret(trafficSecret, hash: suite.suiteHash))
+    init(suite: CipherSuite, trafficSecret: SymmetricKey, provider: CryptoProvider = .default) {
+        self.init(suite: suite, trafficSecret: KeyedSecret(trafficSecret, hash: suite.suiteHash), provider: provider)
     }
 
     /// Protection under a traffic secret whose HMAC is already keyed (the handshake secrets
-    /// share theirs with the Finished key).
-    init(suite: CipherSuite, trafficSecret: KeyedSecret) {
+    /// share theirs with the Finished key), with the record cipher `provider` makes.
+    init(suite: CipherSuite, trafficSecret: KeyedSecret, provider: CryptoProvider = .default) {
         let keys = RecordProtection.trafficKeys(suite: suite, trafficSecret: trafficSecret)
-        aead = RecordAEAD(suite: suite, key: keys.key)
+        aead = RecordAEAD(suite: suite, key: keys.key, provider: provider)
         iv = keys.iv.withUnsafeBytes { bytes in
             (
                 UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)),
@@ -94,18 +94,15 @@ struct RecordProtection: Sendable {
         TLSRecord.appendHeader(
             contentType: .applicationData, legacyVersion: TLSRecord.legacyVersionTLS12,
             length: innerLength + RecordAEAD.tagLength, into: &output)
-        // TLSInnerPlaintext is assembled in place, then overwritten by its ciphertext.
+        // TLSInnerPlaintext is assembled in place and sealed there, the tag after it.
         output.append(contentsOf: plaintext)
         output.append(contentType.rawValue)
-        if padding > 0 { output.append(contentsOf: repeatElement(0, count: padding)) }
-
-        let sealed: (ciphertext: Data, tag: Data)
+        output.append(contentsOf: repeatElement(0, count: padding + RecordAEAD.tagLength))
         do {
-            sealed = try withNonce { nonce in
-                try output.withUnsafeBytes { buffer in
-                    try aead.seal(
-                        UnsafeRawBufferPointer(rebasing: buffer[bodyStart..<bodyStart + innerLength]),
-                        nonce: nonce,
+            try withNonce { nonce in
+                try output.withUnsafeMutableBytes { buffer in
+                    try aead.sealInPlace(
+                        UnsafeMutableRawBufferPointer(rebasing: buffer[bodyStart...]), plaintextLength: innerLength, nonce: nonce,
                         additionalData: UnsafeRawBufferPointer(rebasing: buffer[start..<bodyStart]))
                 }
             }
@@ -113,18 +110,6 @@ struct RecordProtection: Sendable {
             output.removeSubrange(start...)
             throw TLSError(.internalFailure("record encryption failed: \(error)"))
         }
-        // Data's copyBytes(to:) and append(contentsOf:) take generic paths that cost more than
-        // the copy itself: copy the raw bytes.
-        guard sealed.ciphertext.count == innerLength, sealed.tag.count == RecordAEAD.tagLength else {
-            output.removeSubrange(start...)
-            throw TLSError(.internalFailure("AEAD output of an unexpected length"))
-        }
-        output.withUnsafeMutableBytes { buffer in
-            sealed.ciphertext.withUnsafeBytes { ciphertext in
-                (buffer.baseAddress! + bodyStart).copyMemory(from: ciphertext.baseAddress!, byteCount: innerLength)
-            }
-        }
-        sealed.tag.withUnsafeBytes { output.append(contentsOf: $0) }
         sequenceNumber += 1
     }
 
@@ -142,7 +127,6 @@ struct RecordProtection: Sendable {
         guard fragment.count >= RecordAEAD.tagLength else { throw TLSError(.badRecordMAC) }
         try checkSequenceNumber()
 
-        let tagStart = fragment.endIndex - RecordAEAD.tagLength
         var header = (
             record.contentType.rawValue,
             UInt8(truncatingIfNeeded: record.legacyVersion >> 8), UInt8(truncatingIfNeeded: record.legacyVersion),
@@ -152,10 +136,7 @@ struct RecordProtection: Sendable {
         do {
             inner = try withNonce { nonce in
                 try withUnsafeBytes(of: &header) { additionalData in
-                    try aead.open(
-                        ciphertext: UnsafeRawBufferPointer(rebasing: fragment[..<tagStart]),
-                        tag: UnsafeRawBufferPointer(rebasing: fragment[tagStart...]), nonce: nonce,
-                        additionalData: additionalData)
+                    try aead.open(fragment, nonce: nonce, additionalData: additionalData)
                 }
             }
         } catch {

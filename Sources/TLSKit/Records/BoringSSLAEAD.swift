@@ -1,0 +1,76 @@
+#if BoringSSLProvider
+import CCryptoBoringSSL
+import Crypto
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One BoringSSL AEAD context for one traffic key, made once and used for every record under
+/// the key: the `boringSSL` ``CryptoProvider``.
+///
+/// The context lives at a fixed address of its own and is cleaned up (its key schedule
+/// zeroed) when the last record protection using it goes. A connection is confined to one
+/// thread, and so is each of its contexts.
+final class BoringSSLAEAD: @unchecked Sendable {
+    private let context: UnsafeMutablePointer<EVP_AEAD_CTX>
+
+    init(suite: CipherSuite, key: SymmetricKey) {
+        let aead: OpaquePointer
+        switch suite {
+        case .TLS_CHACHA20_POLY1305_SHA256: aead = CCryptoBoringSSL_EVP_aead_chacha20_poly1305()
+        case .TLS_AES_256_GCM_SHA384: aead = CCryptoBoringSSL_EVP_aead_aes_256_gcm()
+        default: aead = CCryptoBoringSSL_EVP_aead_aes_128_gcm()
+        }
+        context = .allocate(capacity: 1)
+        let initialised = key.withUnsafeBytes { key in
+            CCryptoBoringSSL_EVP_AEAD_CTX_init(
+                context, aead, key.bindMemory(to: UInt8.self).baseAddress, key.count, RecordAEAD.tagLength, nil)
+        }
+        // Only a key of the wrong length fails, and the key schedule makes each suite's length.
+        precondition(initialised == 1, "EVP_AEAD_CTX_init refused a \(key.bitCount)-bit key for \(suite)")
+    }
+
+    deinit {
+        CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(context)
+        context.deallocate()
+    }
+
+    func sealInPlace(
+        _ buffer: UnsafeMutableRawBufferPointer, plaintextLength: Int, nonce: UnsafeRawBufferPointer,
+        additionalData: UnsafeRawBufferPointer
+    ) throws {
+        let bytes = buffer.bindMemory(to: UInt8.self).baseAddress!
+        var written = 0
+        let sealed = CCryptoBoringSSL_EVP_AEAD_CTX_seal(
+            context, bytes, &written, plaintextLength + RecordAEAD.tagLength,
+            nonce.bindMemory(to: UInt8.self).baseAddress, nonce.count,
+            bytes, plaintextLength,
+            additionalData.bindMemory(to: UInt8.self).baseAddress, additionalData.count)
+        guard sealed == 1, written == plaintextLength + RecordAEAD.tagLength else {
+            CCryptoBoringSSL_ERR_clear_error()
+            throw TLSError(.internalFailure("BoringSSL AEAD seal failed"))
+        }
+    }
+
+    func open(_ ciphertextAndTag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer) throws -> Data {
+        let plaintextLength = ciphertextAndTag.count - RecordAEAD.tagLength
+        var plaintext = Data(count: plaintextLength)
+        var written = 0
+        let opened = plaintext.withUnsafeMutableBytes { out in
+            CCryptoBoringSSL_EVP_AEAD_CTX_open(
+                context, out.bindMemory(to: UInt8.self).baseAddress, &written, plaintextLength,
+                nonce.bindMemory(to: UInt8.self).baseAddress, nonce.count,
+                ciphertextAndTag.bindMemory(to: UInt8.self).baseAddress, ciphertextAndTag.count,
+                additionalData.bindMemory(to: UInt8.self).baseAddress, additionalData.count)
+        }
+        guard opened == 1, written == plaintextLength else {
+            CCryptoBoringSSL_ERR_clear_error()
+            throw TLSError(.badRecordMAC)
+        }
+        return plaintext
+    }
+}
+#endif
