@@ -1,4 +1,4 @@
-// swift-tools-version:5.10
+// swift-tools-version:6.1
 import PackageDescription
 
 // A package of its own, so that swift-nio-ssl (used only for the side-by-side comparison)
@@ -10,7 +10,8 @@ let package = Package(
         .executable(name: "tlskit-bench", targets: ["tlskit-bench"]),
     ],
     dependencies: [
-        .package(name: "TLSKit", path: ".."),
+        // With the BoringSSL provider built in, so that both providers are measured in one run.
+        .package(name: "TLSKit", path: "..", traits: ["BoringSSLProvider"]),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -40,5 +41,6 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

@@ -15,7 +15,8 @@ configuration="${BENCH_CONFIGURATION:-release}"
 swift build -c "$configuration" --package-path Benchmarks "${scratch[@]}"
 bin="$(swift build -c "$configuration" --package-path Benchmarks "${scratch[@]}" --show-bin-path)/tlskit-bench"
 
-# The figures the project promises (names and units), whatever the bench's own list says.
+# The figures the project promises (names and units), whatever the bench's own list says:
+# TLSKit's under both crypto providers (tlskitbssl* on the opt-in BoringSSL one).
 expected="tlskit_full_hs_notickets hs/s
 tlskit_full_hs_x25519 hs/s
 tlskit_full_hs_x25519_server_side hs/s
@@ -41,7 +42,22 @@ openssl_resumed_hs_psk_dhe hs/s
 openssl_bulk_aes128gcm_16k MB/s
 limit_full_hs hs/s
 limit_resumed_hs hs/s
-limit_bulk_aes128gcm_16k MB/s"
+limit_bulk_aes128gcm_16k MB/s
+tlskitbssl_full_hs_notickets hs/s
+tlskitbssl_full_hs_x25519 hs/s
+tlskitbssl_full_hs_x25519_server_side hs/s
+tlskitbssl_full_hs_x25519_client_side hs/s
+tlskitbssl_resumed_hs_psk_dhe hs/s
+tlskitbssl_bulk_aes128gcm_16k MB/s
+tlskitbssl_bulk_chacha20poly1305_16k MB/s
+tlskitbssl_mem_server_rss_per_conn bytes
+tlskitbssl_mem_server_heap_per_conn bytes
+tlskitbssl_mem_pair_rss_per_conn bytes
+tlskitbssl_mem_pair_heap_per_conn bytes
+tlskitbsslnio_full_hs_x25519 hs/s
+tlskitbsslnio_full_hs_x25519_server_side hs/s
+tlskitbsslnio_full_hs_x25519_client_side hs/s
+tlskitbsslnio_bulk_aes128gcm_16k MB/s"
 
 output="$("$bin" --seconds 0.05 --connections 1000)"
 echo "$output"

@@ -6,6 +6,8 @@ import TLSKit
 struct TLSKitSetup {
     let pki: PKI
     let certifiedKey: CertifiedKey
+    /// The record layer's crypto provider: swift-crypto's public API unless a figure says otherwise.
+    var provider = CryptoProvider.swiftCrypto
 
     init(pki: PKI) throws {
         self.pki = pki
@@ -17,6 +19,7 @@ struct TLSKitSetup {
         configuration.cipherSuites = [suite]
         configuration.groups = [.x25519]
         configuration.ticketCount = ticketCount
+        configuration.cryptoProvider = provider
         return configuration
     }
 
@@ -29,6 +32,7 @@ struct TLSKitSetup {
         configuration.groups = [.x25519]
         configuration.keyShareGroups = [.x25519]
         configuration.sessionStore = sessionStore
+        configuration.cryptoProvider = provider
         return configuration
     }
 }
