@@ -22,20 +22,7 @@ enum CoreFigures {
     static func fullHandshakeSides(_ context: BenchContext) throws -> (client: Double, server: Double) {
         let server = context.tlskit.serverConfiguration()
         let client = context.tlskit.clientConfiguration(sessionStore: StoreOnlySessionStore())
-        let rates = try context.budget.medianRates(count: 2) { nanoseconds in
-            var times = SideTimes()
-            var count = 0
-            let start = Monotonic.now()
-            repeat {
-                _ = try TLSKitPair.handshake(client: client, server: server, meter: &times)
-                count += 1
-            } while Monotonic.now() - start < nanoseconds
-            return [
-                Double(count) / (Double(times.clientNanoseconds) / 1e9),
-                Double(count) / (Double(times.serverNanoseconds) / 1e9),
-            ]
-        }
-        return (rates[0], rates[1])
+        return try context.budget.sideRates { times in _ = try TLSKitPair.handshake(client: client, server: server, meter: &times) }
     }
 
     /// Each connection resumes (psk_dhe_ke) with a ticket from an earlier one and receives

@@ -137,21 +137,7 @@ enum NIOFigures {
     /// The same handshakes, counting only the time spent in each side's channel operations
     /// (see `EmbeddedPair.connect`). Returns hs/s for the client side and the server side.
     static func fullHandshakeSides(_ context: BenchContext, _ factory: HandlerFactory) throws -> (client: Double, server: Double) {
-        let rates = try context.budget.medianRates(count: 2) { nanoseconds in
-            var times = SideTimes()
-            var count = 0
-            let start = Monotonic.now()
-            repeat {
-                let pair = try EmbeddedPair.connect(factory, meter: &times)
-                pair.close()
-                count += 1
-            } while Monotonic.now() - start < nanoseconds
-            return [
-                Double(count) / (Double(times.clientNanoseconds) / 1e9),
-                Double(count) / (Double(times.serverNanoseconds) / 1e9),
-            ]
-        }
-        return (rates[0], rates[1])
+        try context.budget.sideRates { times in try EmbeddedPair.connect(factory, meter: &times).close() }
     }
 
     /// MB/s of 64 × 16 KiB written by the client and read by the server, on one channel pair.

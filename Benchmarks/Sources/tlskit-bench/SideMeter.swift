@@ -27,3 +27,25 @@ struct SideTimes: SideMeter {
         return try body()
     }
 }
+
+extension Budget {
+    /// Handshakes per second of each side's own time: `handshake` runs back to back for each
+    /// round, adding the time spent in each side's calls to the meter it is given. Returns the
+    /// medians for the client side and the server side.
+    func sideRates(_ handshake: (inout SideTimes) throws -> Void) throws -> (client: Double, server: Double) {
+        let rates = try medianRates(count: 2) { nanoseconds in
+            var times = SideTimes()
+            var count = 0
+            let start = Monotonic.now()
+            repeat {
+                try handshake(&times)
+                count += 1
+            } while Monotonic.now() - start < nanoseconds
+            return [
+                Double(count) / (Double(times.clientNanoseconds) / 1e9),
+                Double(count) / (Double(times.serverNanoseconds) / 1e9),
+            ]
+        }
+        return (rates[0], rates[1])
+    }
+}
