@@ -60,6 +60,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Ciphertext received while an earlier read is still being processed (re-entrant reads).
     private var pendingReads = CircularBuffer<ByteBuffer>()
     private var isReading = false
+    /// Application data the connection opened straight into a buffer of ours, not yet passed on.
+    private var openedData: ByteBuffer?
     private var hasReportedUncleanShutdown = false
 
     /// A handler for the server end of an accepted connection.
@@ -156,7 +158,16 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func receive(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         do {
-            try buffer.withUnsafeReadableBytes { try connection.receive($0) }
+            if connection.isHandshakeComplete {
+                // Records open straight into the buffer passed up. The plaintext is shorter
+                // than the ciphertext, but a record begun in an earlier read may end in this
+                // one: room for one more keeps the buffer from growing (and copying).
+                var opened = openedData ?? context.channel.allocator.buffer(capacity: buffer.readableBytes + Self.largestRecord)
+                try buffer.withUnsafeReadableBytes { try connection.receive($0, applicationData: &opened) }
+                openedData = opened
+            } else {
+                try buffer.withUnsafeReadableBytes { try connection.receive($0) }
+            }
         } catch {
             state = .closing
             // What was decrypted before the failing record is authentic: deliver it first.
@@ -200,12 +211,22 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func deliverData(context: ChannelHandlerContext) {
+        // What the connection kept (data that came with the end of the handshake) is older
+        // than what it opened into our buffer.
         let count = connection.readableApplicationDataCount
-        guard count > 0 else { return }
-        var buffer = context.channel.allocator.buffer(capacity: count)
-        connection.readApplicationData { buffer.writeBytes($0) }
-        context.fireChannelRead(wrapInboundOut(buffer))
+        if count > 0 {
+            var buffer = context.channel.allocator.buffer(capacity: count)
+            connection.readApplicationData { buffer.writeBytes($0) }
+            context.fireChannelRead(wrapInboundOut(buffer))
+        }
+        if let opened = openedData {
+            openedData = nil
+            if opened.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(opened)) }
+        }
     }
+
+    /// The most a record adds to a read: 5 header bytes and 2^14 + 256 of protected content.
+    private static let largestRecord = 5 + 16_384 + 256
 
     // MARK: Outbound
 
@@ -270,15 +291,19 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             while flushedWriteCount > 0, let write = pendingWrites.popFirst() {
                 wrote = true
                 flushedWriteCount -= 1
+                // Whatever the connection must send first (tickets asked for) goes out
+                // first; the records are sealed straight into the buffer written below.
+                writeConnectionOutput(context: context, flush: false)
+                var sealed = context.channel.allocator.buffer(capacity: connection.sealedLength(ofApplicationData: write.buffer.readableBytes))
                 do {
-                    try write.buffer.withUnsafeReadableBytes { try connection.write($0) }
+                    try write.buffer.withUnsafeReadableBytes { try connection.write($0, into: &sealed) }
                 } catch {
                     write.promise?.fail(error)
                     state = .closing
                     fail(error, context: context)
                     return
                 }
-                writeConnectionOutput(context: context, flush: false, promise: write.promise)
+                context.write(wrapOutboundOut(sealed), promise: write.promise)
             }
             if wrote { context.flush() }
         } while flushedWriteCount > 0 && state == .open
@@ -342,3 +367,6 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
 @available(*, unavailable)
 extension TLSHandler: Sendable {}
+
+/// NIO's buffer is where the connection seals records and opens application data.
+extension ByteBuffer: TLSOutputBuffer {}

@@ -81,9 +81,37 @@ public final class ConnectionCore {
         }
     }
 
+    /// Processes bytes received from the peer like ``receive(_:role:)``, but opens the
+    /// application data records carry straight into `applicationData` once the handshake is
+    /// complete. Data kept before (during the handshake) stays for ``readApplicationData(_:)``.
+    func receive<Role: ConnectionRole, Output: TLSOutputBuffer>(
+        _ bytes: UnsafeRawBufferPointer, role: Role, applicationData: inout Output
+    ) throws {
+        try throwIfFailed()
+        guard !closeNotifyReceived else { return }
+        guard !isReceiving else {
+            throw TLSError(.invalidState("receive(_:) called from inside a handler it ran"))
+        }
+        isReceiving = true
+        defer { isReceiving = false }
+        do {
+            try withUnsafeMutablePointer(to: &applicationData) { try receive(bytes, role: role, direct: $0) }
+        } catch let error as TLSError {
+            fail(error, role: role)
+            throw error
+        }
+    }
+
     private func receive<Role: ConnectionRole>(_ bytes: UnsafeRawBufferPointer, role: Role) throws {
+        try receive(bytes, role: role, direct: nil as UnsafeMutablePointer<[UInt8]>?)
+    }
+
+    /// `direct`, when there is one, is where application data is opened; otherwise it is kept.
+    private func receive<Role: ConnectionRole, Output: TLSOutputBuffer>(
+        _ bytes: UnsafeRawBufferPointer, role: Role, direct: UnsafeMutablePointer<Output>?
+    ) throws {
         try deframer.receive(bytes) { record in
-            try process(record, role: role)
+            try process(record, role: role, direct: direct)
             // RFC 8446 §6.1: whatever follows close_notify is ignored, not even deframed.
             return !closeNotifyReceived
         }
@@ -114,10 +142,37 @@ public final class ConnectionCore {
 
     /// Seals application data in full-size records, straight from the caller's buffer.
     private func sealApplicationData(_ data: UnsafeBufferPointer<UInt8>) throws {
+        try sealApplicationData(UnsafeRawBufferPointer(data), into: &outbound)
+    }
+
+    /// Encrypts application data like ``write(_:)``, straight into `output`, after the bytes
+    /// ``takeOutput()`` would have returned (they are taken).
+    func write<Output: TLSOutputBuffer>(_ data: UnsafeRawBufferPointer, into output: inout Output) throws {
+        try checkWritable()
+        takeOutput(into: &output)
+        try sealApplicationData(data, into: &output)
+    }
+
+    /// Moves the bytes waiting for the peer to the end of `output`.
+    func takeOutput<Output: TLSOutputBuffer>(into output: inout Output) {
+        guard !outbound.isEmpty else { return }
+        _ = outbound.withUnsafeBytes { waiting in
+            output.writeWithUnsafeMutableBytes(minimumWritableBytes: waiting.count) { room in
+                room.copyMemory(from: waiting)
+                return waiting.count
+            }
+        }
+        outbound = []
+    }
+
+    private func sealApplicationData<Output: TLSOutputBuffer>(_ data: UnsafeRawBufferPointer, into output: inout Output) throws {
         var start = 0
         repeat {
             let end = min(start + RecordFramer.maximumPlaintextLength, data.count)
-            try writeProtection!.seal(contentType: .applicationData, plaintext: UnsafeBufferPointer(rebasing: data[start..<end]), into: &outbound)
+            let chunk = UnsafeRawBufferPointer(rebasing: data[start..<end])
+            try output.writeWithUnsafeMutableBytes(minimumWritableBytes: RecordProtection.sealedLength(contentLength: chunk.count)) { room in
+                try writeProtection!.seal(contentType: .applicationData, plaintext: chunk, into: room)
+            }
             start = end
         } while start < data.count
     }
@@ -227,7 +282,9 @@ public final class ConnectionCore {
 }
 
 extension ConnectionCore {
-    private func process<Role: ConnectionRole>(_ record: ReceivedRecord, role: Role) throws {
+    private func process<Role: ConnectionRole, Output: TLSOutputBuffer>(
+        _ record: ReceivedRecord, role: Role, direct: UnsafeMutablePointer<Output>?
+    ) throws {
         // RFC 8446 §6.1: data after close_notify is ignored.
         if closeNotifyReceived { return }
         if !isHandshakeComplete {
@@ -263,6 +320,9 @@ extension ConnectionCore {
         case .applicationData:
             if skippedEarlyData?.mode == .protected { return try skippedEarlyData!.skip(bodyLength: record.body.count) }
             guard readProtection != nil else { throw TLSError(.unexpectedMessage("protected record before keys")) }
+            if let direct, isHandshakeComplete, reassembler.isEmpty {
+                return try openDirectly(record, into: &direct.pointee, role: role)
+            }
             let (type, content, decryptedLength): (ContentType, Data, Int)
             do {
                 (type, content, decryptedLength) = try readProtection!.openContent(record)
@@ -285,9 +345,7 @@ extension ConnectionCore {
             case .alert: try receiveAlert(Array(content))
             case .applicationData:
                 guard isHandshakeComplete else { throw TLSError(.unexpectedMessage("application data during the handshake")) }
-                guard !content.isEmpty else { return try countEmptyRecord() }
-                emptyRecordsInARow = 0
-                keyUpdatesInARow = 0
+                guard try countApplicationData(content.count) else { return }
                 bufferPlaintext(content, decryptedLength: decryptedLength)
                 guard plaintextCount <= limits.maximumBufferedPlaintext else {
                     throw TLSError(.limitExceeded("more than \(limits.maximumBufferedPlaintext) bytes of unread application data", alert: .internalError))
@@ -297,6 +355,48 @@ extension ConnectionCore {
         default:
             throw TLSError(.unexpectedMessage("record of content type \(record.contentType.rawValue)"))
         }
+    }
+
+    /// Opens a protected record after the handshake into `output`, where application data
+    /// stays; any other content (a post-handshake message, an alert) is taken back out of it
+    /// and handled as ``process(_:role:direct:)`` handles it.
+    private func openDirectly<Role: ConnectionRole, Output: TLSOutputBuffer>(
+        _ record: ReceivedRecord, into output: inout Output, role: Role
+    ) throws {
+        var other: (type: ContentType, content: [UInt8])?
+        let count = try output.writeWithUnsafeMutableBytes(minimumWritableBytes: max(record.body.count - RecordAEAD.tagLength, 0)) { room in
+            let (type, length) = try readProtection!.openContent(record, into: room)
+            guard type == .applicationData else {
+                other = (type, Array(UnsafeRawBufferPointer(rebasing: room[..<length])))
+                return 0
+            }
+            return length
+        }
+        guard let (type, content) = other else {
+            _ = try countApplicationData(count)
+            return
+        }
+        // RFC 8446 §5.4, as above.
+        if content.isEmpty && (type == .handshake || type == .alert) {
+            throw TLSError(.unexpectedMessage("\(type) record with no content"))
+        }
+        switch type {
+        case .handshake: try receiveHandshake(content, role: role)
+        case .alert: try receiveAlert(content)
+        default: throw TLSError(.unexpectedMessage("inner content type \(type.rawValue)"))
+        }
+    }
+
+    /// Counts a record of `count` application data bytes against the limits on records that
+    /// carry nothing; returns whether it carried something.
+    private func countApplicationData(_ count: Int) throws -> Bool {
+        guard count > 0 else {
+            try countEmptyRecord()
+            return false
+        }
+        emptyRecordsInARow = 0
+        keyUpdatesInARow = 0
+        return true
     }
 
     /// A record's content at least this long, with at most ``maximumSharedWaste`` bytes of

@@ -28,6 +28,16 @@ public final class ServerConnection: TLSConnection {
         try core.write(data)
     }
 
+    public func receive<Output: TLSOutputBuffer>(_ bytes: UnsafeRawBufferPointer, applicationData: inout Output) throws {
+        try core.receive(bytes, role: self, applicationData: &applicationData)
+    }
+
+    public func write<Output: TLSOutputBuffer>(_ data: UnsafeRawBufferPointer, into output: inout Output) throws {
+        try core.checkWritable()
+        try sendRequestedTickets()
+        try core.write(data, into: &output)
+    }
+
     public func driveHandshake() throws {
         try core.throwIfFailed()
         try sendRequestedTickets()

@@ -29,6 +29,17 @@ public protocol TLSConnection: AnyObject, CustomStringConvertible, CustomReflect
     /// tickets go first, on a record boundary of their own.
     func write<Bytes: Collection>(_ data: Bytes) throws where Bytes.Element == UInt8
 
+    /// Processes bytes received from the peer like ``receive(_:)``, but once the handshake is
+    /// complete opens the application data they carry straight into `applicationData`, where
+    /// it stays: no copy, nothing kept for ``readApplicationData()``. An adapter that passes
+    /// buffers along (the NIO handler) reads this way.
+    func receive<Output: TLSOutputBuffer>(_ bytes: UnsafeRawBufferPointer, applicationData: inout Output) throws
+
+    /// Encrypts application data like ``write(_:)``, sealing the records straight into
+    /// `output` after the bytes ``takeOutput()`` would have returned (which it takes): the
+    /// only pass over the data is the encryption itself where the provider allows it.
+    func write<Output: TLSOutputBuffer>(_ data: UnsafeRawBufferPointer, into output: inout Output) throws
+
     /// Advances the handshake with what is already known (the `SSL_do_handshake` equivalent):
     /// a server sends the tickets asked for since the last write. Bytes it produces are in
     /// ``takeOutput()``.
@@ -46,6 +57,16 @@ public protocol TLSConnection: AnyObject, CustomStringConvertible, CustomReflect
 extension TLSConnection {
     /// Takes all bytes waiting to be sent to the peer.
     public func takeOutput() -> [UInt8] { core.takeOutput() }
+
+    /// The bytes ``write(_:into:)`` adds for `count` bytes of application data: full-size
+    /// records, each with its header, content type and tag (tickets a server sends first come on top).
+    public func sealedLength(ofApplicationData count: Int) -> Int {
+        let records = max(1, (count + TLSRecord.maximumPlaintextLength - 1) / TLSRecord.maximumPlaintextLength)
+        return count + records * RecordProtection.sealedLength(contentLength: 0)
+    }
+
+    /// Moves all bytes waiting to be sent to the peer to the end of `output`.
+    public func takeOutput<Output: TLSOutputBuffer>(into output: inout Output) { core.takeOutput(into: &output) }
 
     /// Whether ``takeOutput()`` has bytes to send.
     public var hasPendingOutput: Bool { core.hasPendingOutput }

@@ -55,22 +55,59 @@ final class BoringSSLAEAD: @unchecked Sendable {
         }
     }
 
-    func open(_ ciphertextAndTag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer) throws -> Data {
-        let plaintextLength = ciphertextAndTag.count - RecordAEAD.tagLength
-        var plaintext = Data(count: plaintextLength)
-        var written = 0
-        let opened = plaintext.withUnsafeMutableBytes { out in
-            CCryptoBoringSSL_EVP_AEAD_CTX_open(
-                context, out.bindMemory(to: UInt8.self).baseAddress, &written, plaintextLength,
-                nonce.bindMemory(to: UInt8.self).baseAddress, nonce.count,
-                ciphertextAndTag.bindMemory(to: UInt8.self).baseAddress, ciphertextAndTag.count,
-                additionalData.bindMemory(to: UInt8.self).baseAddress, additionalData.count)
+    /// Seals `plaintext` and then `trailer` without copying the plaintext first:
+    /// `EVP_AEAD_CTX_seal_scatter` writes the plaintext's ciphertext to the front of `output`
+    /// and the trailer's ciphertext and the tag after it.
+    func seal(
+        _ plaintext: UnsafeRawBufferPointer, trailer: UInt8, into output: UnsafeMutableRawBufferPointer,
+        nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer
+    ) throws {
+        let out = output.bindMemory(to: UInt8.self).baseAddress!
+        var trailer = trailer
+        var tagWritten = 0
+        let tagCapacity = 1 + RecordAEAD.tagLength
+        let sealed = CCryptoBoringSSL_EVP_AEAD_CTX_seal_scatter(
+            context, out, out + plaintext.count, &tagWritten, tagCapacity,
+            nonce.bindMemory(to: UInt8.self).baseAddress, nonce.count,
+            plaintext.bindMemory(to: UInt8.self).baseAddress, plaintext.count,
+            &trailer, 1,
+            additionalData.bindMemory(to: UInt8.self).baseAddress, additionalData.count)
+        guard sealed == 1, tagWritten == tagCapacity else {
+            CCryptoBoringSSL_ERR_clear_error()
+            throw TLSError(.internalFailure("BoringSSL AEAD seal failed"))
         }
+    }
+
+    func open(
+        _ ciphertextAndTag: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer
+    ) throws -> Int {
+        let plaintextLength = ciphertextAndTag.count - RecordAEAD.tagLength
+        precondition(output.count >= plaintextLength, "opened record buffer too small")
+        var written = 0
+        let opened = CCryptoBoringSSL_EVP_AEAD_CTX_open(
+            context, output.bindMemory(to: UInt8.self).baseAddress, &written, plaintextLength,
+            nonce.bindMemory(to: UInt8.self).baseAddress, nonce.count,
+            ciphertextAndTag.bindMemory(to: UInt8.self).baseAddress, ciphertextAndTag.count,
+            additionalData.bindMemory(to: UInt8.self).baseAddress, additionalData.count)
         guard opened == 1, written == plaintextLength else {
             CCryptoBoringSSL_ERR_clear_error()
             throw TLSError(.badRecordMAC)
         }
-        return plaintext
+        return written
+    }
+
+    func open(_ ciphertextAndTag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer) throws -> Data {
+        // Data(count:) would zero the bytes the AEAD is about to write.
+        let plaintextLength = ciphertextAndTag.count - RecordAEAD.tagLength
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(plaintextLength, 1), alignment: 16)
+        do {
+            _ = try open(ciphertextAndTag, into: storage, nonce: nonce, additionalData: additionalData)
+        } catch {
+            storage.deallocate()
+            throw error
+        }
+        return Data(bytesNoCopy: storage.baseAddress!, count: plaintextLength, deallocator: .custom { pointer, _ in pointer.deallocate() })
     }
 }
 #endif

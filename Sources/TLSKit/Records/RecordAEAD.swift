@@ -64,6 +64,44 @@ enum RecordAEAD: Sendable {
         sealed.tag.withUnsafeBytes { (buffer.baseAddress! + plaintextLength).copyMemory(from: $0.baseAddress!, byteCount: Self.tagLength) }
     }
 
+    /// Encrypts `plaintext` followed by the one byte `trailer` (a record's real content type)
+    /// into `output`, which holds exactly `plaintext.count + 1 + tagLength` bytes, the tag last.
+    ///
+    /// BoringSSL reads the plaintext where it is and writes only the output; swift-crypto's
+    /// public API cannot, so that path copies the plaintext into `output` and seals it there.
+    func seal(
+        _ plaintext: UnsafeRawBufferPointer, trailer: UInt8, into output: UnsafeMutableRawBufferPointer,
+        nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer
+    ) throws {
+        precondition(output.count == plaintext.count + 1 + Self.tagLength, "sealed record buffer of the wrong size")
+        #if BoringSSLProvider
+        if case .boringSSL(let aead) = self {
+            return try aead.seal(plaintext, trailer: trailer, into: output, nonce: nonce, additionalData: additionalData)
+        }
+        #endif
+        if plaintext.count > 0 { output.baseAddress!.copyMemory(from: plaintext.baseAddress!, byteCount: plaintext.count) }
+        output[plaintext.count] = trailer
+        try sealInPlace(output, plaintextLength: plaintext.count + 1, nonce: nonce, additionalData: additionalData)
+    }
+
+    /// Decrypts and authenticates `ciphertextAndTag` into `output`, which holds at least
+    /// `ciphertextAndTag.count - tagLength` bytes; returns that count. Throws on failure, and
+    /// `output` may then hold anything.
+    func open(
+        _ ciphertextAndTag: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer
+    ) throws -> Int {
+        #if BoringSSLProvider
+        if case .boringSSL(let aead) = self {
+            return try aead.open(ciphertextAndTag, into: output, nonce: nonce, additionalData: additionalData)
+        }
+        #endif
+        let plaintext = try open(ciphertextAndTag, nonce: nonce, additionalData: additionalData)
+        precondition(output.count >= plaintext.count, "opened record buffer too small")
+        plaintext.withUnsafeBytes { if $0.count > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+        return plaintext.count
+    }
+
     /// Decrypts and authenticates `ciphertextAndTag` (the tag is its last 16 bytes); throws on failure.
     func open(_ ciphertextAndTag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer) throws -> Data {
         let tagStart = ciphertextAndTag.count - Self.tagLength

@@ -73,44 +73,91 @@ struct RecordProtection: Sendable {
         guard sequenceNumber < UInt64.max else { throw TLSError(.internalFailure("record sequence number exhausted")) }
     }
 
-    /// Appends one TLSCiphertext record protecting `plaintext` as `contentType`.
+    /// The length of the record that protects `contentLength` bytes of content and `padding`
+    /// zero bytes: header, TLSInnerPlaintext and tag.
+    static func sealedLength(contentLength: Int, padding: Int = 0) -> Int {
+        TLSRecord.headerLength + contentLength + 1 + padding + RecordAEAD.tagLength
+    }
+
+    /// Appends one TLSCiphertext record protecting `plaintext` as `contentType`; see
+    /// ``seal(contentType:plaintext:padding:into:)-(_,UnsafeRawBufferPointer,_,_)``. On failure
+    /// `output` is unchanged.
+    mutating func seal<Plaintext: Collection>(
+        contentType: ContentType, plaintext: Plaintext, padding: Int = 0, into output: inout [UInt8]
+    ) throws where Plaintext.Element == UInt8 {
+        if let done: Void = try plaintext.withContiguousStorageIfAvailable({
+            try seal(contentType: contentType, plaintext: UnsafeRawBufferPointer($0), padding: padding, into: &output)
+        }) {
+            return done
+        }
+        try Array(plaintext).withUnsafeBytes { try seal(contentType: contentType, plaintext: $0, padding: padding, into: &output) }
+    }
+
+    private mutating func seal(
+        contentType: ContentType, plaintext: UnsafeRawBufferPointer, padding: Int, into output: inout [UInt8]
+    ) throws {
+        try Self.checkInnerLength(contentLength: plaintext.count, padding: padding)
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: Self.sealedLength(contentLength: plaintext.count, padding: padding)))
+        do {
+            try output.withUnsafeMutableBytes { buffer in
+                _ = try seal(
+                    contentType: contentType, plaintext: plaintext, padding: padding,
+                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
+            }
+        } catch {
+            output.removeSubrange(start...)
+            throw error
+        }
+    }
+
+    /// Writes one TLSCiphertext record protecting `plaintext` as `contentType` at the start
+    /// of `output`, which must hold ``sealedLength(contentLength:padding:)`` bytes; returns
+    /// that length.
     ///
     /// The record is the 5-byte header (opaque_type application_data, legacy_record_version
     /// 0x0303, length), which is also the additional data, then the AEAD output over
     /// TLSInnerPlaintext: content, the real content type, then `padding` zero bytes.
-    /// Content plus padding may not exceed 2^14 bytes. On failure `output` is unchanged.
-    mutating func seal<Plaintext: Collection>(
-        contentType: ContentType, plaintext: Plaintext, padding: Int = 0, into output: inout [UInt8]
-    ) throws where Plaintext.Element == UInt8 {
-        let innerLength = plaintext.count + 1 + padding
-        guard padding >= 0, innerLength <= RecordProtection.maximumInnerPlaintextLength else {
-            throw TLSError(.internalFailure("record content and padding exceed 2^14 bytes"))
-        }
+    /// Content plus padding may not exceed 2^14 bytes.
+    mutating func seal(
+        contentType: ContentType, plaintext: UnsafeRawBufferPointer, padding: Int = 0, into output: UnsafeMutableRawBufferPointer
+    ) throws -> Int {
+        try Self.checkInnerLength(contentLength: plaintext.count, padding: padding)
         try checkSequenceNumber()
-
-        let start = output.count
-        let bodyStart = start + TLSRecord.headerLength
-        output.reserveCapacity(bodyStart + innerLength + RecordAEAD.tagLength)
-        TLSRecord.appendHeader(
-            contentType: .applicationData, legacyVersion: TLSRecord.legacyVersionTLS12,
-            length: innerLength + RecordAEAD.tagLength, into: &output)
-        // TLSInnerPlaintext is assembled in place and sealed there, the tag after it.
-        output.append(contentsOf: plaintext)
-        output.append(contentType.rawValue)
-        output.append(contentsOf: repeatElement(0, count: padding + RecordAEAD.tagLength))
+        let recordLength = Self.sealedLength(contentLength: plaintext.count, padding: padding)
+        precondition(output.count >= recordLength, "sealed record buffer too small")
+        let innerLength = plaintext.count + 1 + padding
+        let length = innerLength + RecordAEAD.tagLength
+        output[0] = ContentType.applicationData.rawValue
+        output[1] = UInt8(truncatingIfNeeded: TLSRecord.legacyVersionTLS12 >> 8)
+        output[2] = UInt8(truncatingIfNeeded: TLSRecord.legacyVersionTLS12)
+        output[3] = UInt8(truncatingIfNeeded: length >> 8)
+        output[4] = UInt8(truncatingIfNeeded: length)
+        let header = UnsafeRawBufferPointer(rebasing: output[..<TLSRecord.headerLength])
+        let body = UnsafeMutableRawBufferPointer(rebasing: output[TLSRecord.headerLength..<recordLength])
         do {
             try withNonce { nonce in
-                try output.withUnsafeMutableBytes { buffer in
-                    try aead.sealInPlace(
-                        UnsafeMutableRawBufferPointer(rebasing: buffer[bodyStart...]), plaintextLength: innerLength, nonce: nonce,
-                        additionalData: UnsafeRawBufferPointer(rebasing: buffer[start..<bodyStart]))
+                if padding == 0 {
+                    try aead.seal(plaintext, trailer: contentType.rawValue, into: body, nonce: nonce, additionalData: header)
+                } else {
+                    // Padding is rare: assemble TLSInnerPlaintext in place and seal it there.
+                    if plaintext.count > 0 { body.baseAddress!.copyMemory(from: plaintext.baseAddress!, byteCount: plaintext.count) }
+                    body[plaintext.count] = contentType.rawValue
+                    UnsafeMutableRawBufferPointer(rebasing: body[(plaintext.count + 1)..<innerLength]).initializeMemory(as: UInt8.self, repeating: 0)
+                    try aead.sealInPlace(body, plaintextLength: innerLength, nonce: nonce, additionalData: header)
                 }
             }
         } catch {
-            output.removeSubrange(start...)
             throw TLSError(.internalFailure("record encryption failed: \(error)"))
         }
         sequenceNumber += 1
+        return recordLength
+    }
+
+    private static func checkInnerLength(contentLength: Int, padding: Int) throws {
+        guard padding >= 0, contentLength + 1 + padding <= RecordProtection.maximumInnerPlaintextLength else {
+            throw TLSError(.internalFailure("record content and padding exceed 2^14 bytes"))
+        }
     }
 
     /// Decrypts a record whose opaque type was application_data and removes its padding
@@ -122,6 +169,34 @@ struct RecordProtection: Sendable {
     ///   TLSInnerPlaintext over 2^14 + 1 bytes; `badRecordMAC` when authentication fails;
     ///   `unexpectedMessage` when the plaintext is all zeros and so has no content type.
     mutating func openContent(_ record: ReceivedRecord) throws -> (contentType: ContentType, content: Data, decryptedLength: Int) {
+        let aead = self.aead
+        let inner = try open(record) { ciphertext, nonce, additionalData in
+            try aead.open(ciphertext, nonce: nonce, additionalData: additionalData)
+        }
+        let (contentType, contentLength) = try Self.removePadding(inner)
+        return (contentType, inner[inner.startIndex..<(inner.startIndex + contentLength)], inner.count)
+    }
+
+    /// Decrypts a record whose opaque type was application_data into the start of `output`,
+    /// which holds at least the record's length less 16 bytes, and finds its content type
+    /// and padding as ``openContent(_:)`` does: the content is the first `contentLength`
+    /// bytes of `output`, and whatever follows them there is not.
+    mutating func openContent(
+        _ record: ReceivedRecord, into output: UnsafeMutableRawBufferPointer
+    ) throws -> (contentType: ContentType, contentLength: Int) {
+        let aead = self.aead
+        let decryptedLength = try open(record) { ciphertext, nonce, additionalData in
+            try aead.open(ciphertext, into: output, nonce: nonce, additionalData: additionalData)
+        }
+        return try Self.removePadding(UnsafeRawBufferPointer(rebasing: output[..<decryptedLength]))
+    }
+
+    /// The checks and the nonce and additional data every record's opening shares; `body`
+    /// opens the fragment with them.
+    private mutating func open<Opened>(
+        _ record: ReceivedRecord,
+        _ body: (_ ciphertext: UnsafeRawBufferPointer, _ nonce: UnsafeRawBufferPointer, _ additionalData: UnsafeRawBufferPointer) throws -> Opened
+    ) throws -> Opened {
         let fragment = record.body
         guard fragment.count <= TLSRecord.maximumCiphertextLength else { throw TLSError(.recordOverflow) }
         guard fragment.count >= RecordAEAD.tagLength else { throw TLSError(.badRecordMAC) }
@@ -132,23 +207,28 @@ struct RecordProtection: Sendable {
             UInt8(truncatingIfNeeded: record.legacyVersion >> 8), UInt8(truncatingIfNeeded: record.legacyVersion),
             UInt8(truncatingIfNeeded: fragment.count >> 8), UInt8(truncatingIfNeeded: fragment.count)
         )
-        let inner: Data
+        let opened: Opened
         do {
-            inner = try withNonce { nonce in
-                try withUnsafeBytes(of: &header) { additionalData in
-                    try aead.open(fragment, nonce: nonce, additionalData: additionalData)
-                }
+            opened = try withNonce { nonce in
+                try withUnsafeBytes(of: &header) { additionalData in try body(fragment, nonce, additionalData) }
             }
         } catch {
             throw TLSError(.badRecordMAC)
         }
         sequenceNumber += 1
+        return opened
+    }
 
+    /// The real content type of a decrypted TLSInnerPlaintext and the length of its content:
+    /// the type is the last non-zero byte, and everything after it is padding.
+    private static func removePadding<Inner: Collection>(_ inner: Inner) throws -> (contentType: ContentType, contentLength: Int)
+    where Inner.Element == UInt8, Inner.Index == Int {
         guard inner.count <= RecordProtection.maximumInnerPlaintextLength else { throw TLSError(.recordOverflow) }
-        // The content type is the last non-zero byte; everything after it is padding.
-        guard let typeIndex = inner.lastIndex(where: { $0 != 0 }) else {
-            throw TLSError(.unexpectedMessage("record with no content type"))
+        var index = inner.endIndex
+        while index > inner.startIndex {
+            index -= 1
+            if inner[index] != 0 { return (ContentType(rawValue: inner[index]), index - inner.startIndex) }
         }
-        return (ContentType(rawValue: inner[typeIndex]), inner[inner.startIndex..<typeIndex], inner.count)
+        throw TLSError(.unexpectedMessage("record with no content type"))
     }
 }
