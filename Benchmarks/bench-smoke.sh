@@ -36,11 +36,13 @@ niossl_full_hs_x25519_server_side hs/s
 niossl_full_hs_x25519_client_side hs/s
 tlskitnio_bulk_aes128gcm_16k MB/s
 niossl_bulk_aes128gcm_16k MB/s
+nio_harness_bulk_16k MB/s
 openssl_full_hs_notickets hs/s
 openssl_full_hs_x25519 hs/s
 openssl_resumed_hs_psk_dhe hs/s
 openssl_bulk_aes128gcm_16k MB/s
 limit_full_hs hs/s
+limit_full_hs_cached_chain hs/s
 limit_resumed_hs hs/s
 limit_bulk_aes128gcm_16k MB/s
 tlskitbssl_full_hs_notickets hs/s

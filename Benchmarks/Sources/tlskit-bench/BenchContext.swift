@@ -42,11 +42,13 @@ extension Benchmark {
             return [sides.server, sides.client]
         },
         Benchmark("niossl_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .niossl($0.pki)) },
+        Benchmark("nio_harness_bulk_16k", "MB/s", NIOFigures.harnessBulk),
         Benchmark("openssl_full_hs_notickets", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 0) },
         Benchmark("openssl_full_hs_x25519", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 2) },
         Benchmark("openssl_resumed_hs_psk_dhe", "hs/s", OpenSSLFigures.resumedHandshakes),
         Benchmark("openssl_bulk_aes128gcm_16k", "MB/s", OpenSSLFigures.bulk),
-        Benchmark("limit_full_hs", "hs/s", LimitFigures.fullHandshake),
+        Benchmark("limit_full_hs", "hs/s") { try LimitFigures.fullHandshake($0) },
+        Benchmark("limit_full_hs_cached_chain", "hs/s") { try LimitFigures.fullHandshake($0, verifyingChain: false) },
         Benchmark("limit_resumed_hs", "hs/s", LimitFigures.resumedHandshake),
         Benchmark("limit_bulk_aes128gcm_16k", "MB/s", LimitFigures.bulkAES128GCM),
     ] + tlskit(core: "tlskitbssl", nio: "tlskitbsslnio", provider: .boringSSL)

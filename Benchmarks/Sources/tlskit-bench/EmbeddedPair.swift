@@ -141,6 +141,27 @@ enum NIOFigures {
     }
 
     /// MB/s of 64 × 16 KiB written by the client and read by the server, on one channel pair.
+    /// The bulk figure's harness alone: the same channels and transfer with no TLS handler,
+    /// so that what a handler adds to `*nio*_bulk_*` can be told from what moving buffers
+    /// between `EmbeddedChannel`s costs.
+    static func harnessBulk(_ context: BenchContext) throws -> Double {
+        let loop = EmbeddedEventLoop()
+        let clientProbe = PipelineProbe(isHandshakeCompletion: { _ in false })
+        let serverProbe = PipelineProbe(isHandshakeCompletion: { _ in false })
+        let pair = EmbeddedPair(
+            client: EmbeddedChannel(handler: clientProbe, loop: loop), server: EmbeddedChannel(handler: serverProbe, loop: loop),
+            clientProbe: clientProbe, serverProbe: serverProbe)
+        defer { pair.close() }
+        // A record's worth per write, as the TLS handlers send it.
+        let chunk = ByteBuffer(bytes: Bulk.chunk)
+        let iterations = try context.budget.medianRate { nanoseconds in
+            try Budget.iterationsPerSecond(for: nanoseconds) {
+                try pair.transfer(chunk, count: Bulk.recordsPerIteration)
+            }
+        }
+        return Bulk.megabytesPerSecond(iterations: iterations)
+    }
+
     static func bulk(_ context: BenchContext, _ factory: HandlerFactory) throws -> Double {
         let pair = try factory.connect()
         defer { pair.close() }
