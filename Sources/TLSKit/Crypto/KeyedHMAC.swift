@@ -1,15 +1,28 @@
 import Crypto
 
-/// HMAC (RFC 2104) over swift-crypto's public hash functions, keyed once: the key's inner and
-/// outer pads are hashed when it is made, and each use copies the two keyed hash states.
+/// A hash state HMAC is built on: a value that is cheap to copy, updated, then finished into
+/// the caller's memory.
+protocol HMACHashState {
+    static var blockByteCount: Int { get }
+    static var byteCount: Int { get }
+    init()
+    mutating func update(_ bytes: UnsafeRawBufferPointer)
+    /// Writes the digest (``byteCount`` bytes) to the start of `output`.
+    func finalize(into output: UnsafeMutableRawBufferPointer)
+}
+
+/// HMAC (RFC 2104) over a hash state, keyed once: the key's inner and outer pads are hashed
+/// when it is made, and each use copies the two keyed hash states.
 ///
 /// swift-crypto's `HMAC` keys both pads again for every HMAC it is made for, and a TLS 1.3
 /// handshake computes dozens of HMACs, most of them under a few keys (each secret of the key
-/// schedule derives several labels). The hash states are copy-on-write values, so a copy is a
-/// retain until the first update. This is HMAC as RFC 2104 defines it, built from the hashes:
+/// schedule derives several labels). swift-crypto's hash states are copy-on-write values, so a
+/// copy is a retain until the first update (which allocates); BoringSSL's are plain structs, so
+/// under the BoringSSL provider a copy is a copy and nothing is allocated. This is HMAC as
+/// RFC 2104 defines it, built from the hashes:
 ///
 ///     HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)),  K' = K, or H(K) if K is longer than a block
-struct KeyedHMAC<H: HashFunction> {
+struct KeyedHMAC<H: HMACHashState> {
     private let inner: H
     private let outer: H
 
@@ -17,18 +30,18 @@ struct KeyedHMAC<H: HashFunction> {
         var block = [UInt8](repeating: 0, count: H.blockByteCount)
         if key.count > H.blockByteCount {
             var keyHash = H()
-            keyHash.update(bufferPointer: key)
-            keyHash.finalize().withUnsafeBytes { block.replaceSubrange(0..<$0.count, with: $0) }
+            keyHash.update(key)
+            block.withUnsafeMutableBytes { keyHash.finalize(into: $0) }
         } else {
             block.replaceSubrange(0..<key.count, with: key)
         }
         var inner = H()
         var outer = H()
         for index in block.indices { block[index] ^= 0x36 }
-        block.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        block.withUnsafeBytes { inner.update($0) }
         // 0x36 ^ 0x5C: from the inner pad to the outer one.
         for index in block.indices { block[index] ^= 0x36 ^ 0x5C }
-        block.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        block.withUnsafeBytes { outer.update($0) }
         // The padded key is key material: clear it rather than leave it to the allocator.
         for index in block.indices { block[index] = 0 }
         self.inner = inner
@@ -39,12 +52,30 @@ struct KeyedHMAC<H: HashFunction> {
         self = key.withUnsafeBytes { KeyedHMAC(key: $0) }
     }
 
-    /// HMAC(key, message), in one update of each state.
-    func authenticationCode(for message: UnsafeRawBufferPointer) -> H.Digest {
+    /// Writes HMAC(key, message) (``HMACHashState/byteCount`` bytes) to the start of `output`,
+    /// in one update of each state.
+    func authenticationCode(for message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
         var inner = self.inner
-        inner.update(bufferPointer: message)
+        inner.update(message)
+        inner.finalize(into: output)
         var outer = self.outer
-        inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
-        return outer.finalize()
+        outer.update(UnsafeRawBufferPointer(rebasing: output[..<H.byteCount]))
+        outer.finalize(into: output)
+    }
+}
+
+extension SHA256: HMACHashState {
+    mutating func update(_ bytes: UnsafeRawBufferPointer) { update(bufferPointer: bytes) }
+
+    func finalize(into output: UnsafeMutableRawBufferPointer) {
+        finalize().withUnsafeBytes { output.copyMemory(from: $0) }
+    }
+}
+
+extension SHA384: HMACHashState {
+    mutating func update(_ bytes: UnsafeRawBufferPointer) { update(bufferPointer: bytes) }
+
+    func finalize(into output: UnsafeMutableRawBufferPointer) {
+        finalize().withUnsafeBytes { output.copyMemory(from: $0) }
     }
 }

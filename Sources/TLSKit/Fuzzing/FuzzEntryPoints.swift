@@ -127,7 +127,7 @@ import Foundation
         public init?(suite: CipherSuite, secretHex: String) {
             guard let bytes = Hex.decode(secretHex), !bytes.isEmpty else { return nil }
             self.suite = suite
-            self.secret = KeyedSecret(SymmetricKey(data: bytes), hash: suite.suiteHash)
+            self.secret = KeyedSecret(SymmetricKey(data: bytes), hash: suite.suiteHash, provider: .default)
             self.protection = RecordProtection(suite: suite, trafficSecret: secret)
         }
 

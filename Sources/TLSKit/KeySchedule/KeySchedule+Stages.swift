@@ -10,26 +10,27 @@ extension KeySchedule {
     struct Early: Sendable {
         let suite: CipherSuite
         private let secret: KeyedSecret
-        /// Derive-Secret(., "derived", ""), the salt of the Handshake Secret, when it is the
-        /// same for every handshake (no PSK).
-        private let derivedSalt: SymmetricKey?
+        /// Derive-Secret(., "derived", ""), the salt of the Handshake Secret, keyed, when it is
+        /// the same for every handshake (no PSK).
+        private let derivedSalt: KeyedSecret?
 
-        /// Starts the schedule. Without a PSK the input is Hash.length zero bytes.
-        init(suite: CipherSuite, psk: SymmetricKey?) {
+        /// Starts the schedule, with the HMACs on `provider`'s hash functions. Without a PSK
+        /// the input is Hash.length zero bytes.
+        init(suite: CipherSuite, psk: SymmetricKey?, provider: CryptoProvider) {
             self.suite = suite
-            let hash = suite.suiteHash
+            let constants = Early.constants(suite.suiteHash, provider)
             if let psk {
                 // HKDF-Extract(0, PSK): the salt, and so the HMAC's key, is the same for every PSK.
-                secret = KeyedSecret(Early.zeroSalt(hash).extract(inputKeyMaterial: psk), hash: hash)
+                secret = KeyedSecret(constants.zeroSalt.extract(inputKeyMaterial: psk), like: constants.zeroSalt)
                 derivedSalt = nil
             } else {
                 // Without a PSK the Early Secret is the same for every handshake of a hash: made once.
-                secret = hash == .sha256 ? Early.withoutPSKSHA256 : Early.withoutPSKSHA384
-                derivedSalt = hash == .sha256 ? Early.derivedWithoutPSKSHA256 : Early.derivedWithoutPSKSHA384
+                secret = constants.withoutPSK
+                derivedSalt = constants.derivedWithoutPSK
             }
         }
 
-        private init(suite: CipherSuite, secret: KeyedSecret, derivedSalt: SymmetricKey?) {
+        private init(suite: CipherSuite, secret: KeyedSecret, derivedSalt: KeyedSecret?) {
             self.suite = suite
             self.secret = secret
             self.derivedSalt = derivedSalt
@@ -46,37 +47,52 @@ extension KeySchedule {
         /// one use. A binder is its ``KeyedSecret/finishedVerifyData(transcriptHash:)``
         /// (RFC 8446 §4.2.11.2).
         func resumptionBinderKey() -> KeyedSecret {
-            KeyedSecret(secret.deriveSecret("res binder", transcriptHash: suite.suiteHash.emptyHash), hash: suite.suiteHash)
+            KeyedSecret(secret.deriveSecret("res binder", transcriptHash: suite.suiteHash.emptyHash), like: secret)
         }
 
         /// Moves to the Handshake Secret with the (EC)DHE shared secret, or zeros for psk_ke.
         consuming func handshake(sharedSecret: SymmetricKey?) -> Handshake {
             let input = sharedSecret ?? KeySchedule.zeroKey(for: suite)
             guard let derivedSalt else {
-                return Handshake(StageSecret(suite: suite, secret: secret.nextStageSecret(inputKeyMaterial: input)))
+                return Handshake(StageSecret(suite: suite, secret: secret.nextStageSecret(inputKeyMaterial: input), like: secret))
             }
-            return Handshake(StageSecret(suite: suite, secret: suite.suiteHash.extract(salt: derivedSalt, inputKeyMaterial: input)))
+            return Handshake(StageSecret(suite: suite, secret: derivedSalt.extract(inputKeyMaterial: input), like: secret))
         }
 
-        /// The absent salt of the Early Secret's HKDF-Extract (RFC 5869 §2.2: Hash.length zeros,
-        /// which HMAC pads the same as no bytes), keyed once per hash.
-        private static let zeroSaltSHA256 = KeyedSecret(SymmetricKey(data: [UInt8]()), hash: .sha256)
-        private static let zeroSaltSHA384 = KeyedSecret(SymmetricKey(data: [UInt8]()), hash: .sha384)
+        /// The secrets every handshake of one hash and provider shares, keyed once.
+        private struct Constants: Sendable {
+            /// The absent salt of the Early Secret's HKDF-Extract (RFC 5869 §2.2: Hash.length
+            /// zeros, which HMAC pads the same as no bytes).
+            let zeroSalt: KeyedSecret
+            /// HKDF-Extract(0, 0): the Early Secret of every handshake without a PSK.
+            let withoutPSK: KeyedSecret
+            /// Derive-Secret(HKDF-Extract(0, 0), "derived", ""): the Handshake Secret's salt in
+            /// every handshake without a PSK.
+            let derivedWithoutPSK: KeyedSecret
 
-        private static func zeroSalt(_ hash: SuiteHash) -> KeyedSecret {
-            hash == .sha256 ? zeroSaltSHA256 : zeroSaltSHA384
+            init(hash: SuiteHash, provider: CryptoProvider) {
+                zeroSalt = KeyedSecret(SymmetricKey(data: [UInt8]()), hash: hash, provider: provider)
+                let zeros = SymmetricKey(data: [UInt8](repeating: 0, count: hash.length))
+                withoutPSK = KeyedSecret(zeroSalt.extract(inputKeyMaterial: zeros), like: zeroSalt)
+                derivedWithoutPSK = KeyedSecret(withoutPSK.deriveSecret("derived", transcriptHash: hash.emptyHash), like: zeroSalt)
+            }
         }
 
-        /// HKDF-Extract(0, 0): the Early Secret of every handshake without a PSK.
-        private static let withoutPSKSHA256 = KeyedSecret(
-            zeroSaltSHA256.extract(inputKeyMaterial: KeySchedule.zeroKey(for: .TLS_AES_128_GCM_SHA256)), hash: .sha256)
-        private static let withoutPSKSHA384 = KeyedSecret(
-            zeroSaltSHA384.extract(inputKeyMaterial: KeySchedule.zeroKey(for: .TLS_AES_256_GCM_SHA384)), hash: .sha384)
+        private static let swiftCryptoSHA256 = Constants(hash: .sha256, provider: .swiftCrypto)
+        private static let swiftCryptoSHA384 = Constants(hash: .sha384, provider: .swiftCrypto)
+        #if BoringSSLProvider
+        private static let boringSSLSHA256 = Constants(hash: .sha256, provider: .boringSSL)
+        private static let boringSSLSHA384 = Constants(hash: .sha384, provider: .boringSSL)
+        #endif
 
-        /// Derive-Secret(HKDF-Extract(0, 0), "derived", ""): the Handshake Secret's salt in
-        /// every handshake without a PSK.
-        private static let derivedWithoutPSKSHA256 = withoutPSKSHA256.deriveSecret("derived", transcriptHash: SuiteHash.sha256.emptyHash)
-        private static let derivedWithoutPSKSHA384 = withoutPSKSHA384.deriveSecret("derived", transcriptHash: SuiteHash.sha384.emptyHash)
+        private static func constants(_ hash: SuiteHash, _ provider: CryptoProvider) -> Constants {
+            switch provider.kind {
+            case .swiftCrypto: return hash == .sha256 ? swiftCryptoSHA256 : swiftCryptoSHA384
+            #if BoringSSLProvider
+            case .boringSSL: return hash == .sha256 ? boringSSLSHA256 : boringSSLSHA384
+            #endif
+            }
+        }
     }
 
     /// The Handshake Secret stage (RFC 8446 §7.1), the only stage that makes handshake traffic
@@ -101,7 +117,7 @@ extension KeySchedule {
 
         /// Moves to the Master Secret: HKDF-Extract(Derive-Secret(., "derived", ""), 0).
         consuming func master() -> Master {
-            Master(StageSecret(suite: suite, secret: secret.keyed.nextStageSecret(inputKeyMaterial: KeySchedule.zeroKey(for: suite))))
+            Master(StageSecret(suite: suite, secret: secret.keyed.nextStageSecret(inputKeyMaterial: KeySchedule.zeroKey(for: suite)), like: secret.keyed))
         }
     }
 
@@ -125,12 +141,13 @@ extension KeySchedule {
                 "s ap traffic", transcriptHash: transcriptHash, loggedAs: "SERVER_TRAFFIC_SECRET_0", clientRandom: clientRandom, log: &log)
             let exporter = secret.keyed.deriveSecret("exp master", transcriptHash: transcriptHash)
             log.logSecret("EXPORTER_SECRET", clientRandom: clientRandom, exporter)
-            return ApplicationTrafficSecrets(client: client, server: server, exporter: Exporter(suite: suite, secret: exporter))
+            return ApplicationTrafficSecrets(
+                client: client, server: server, exporter: Exporter(suite: suite, secret: exporter, provider: secret.keyed.provider))
         }
 
         /// Moves to resumption_master_secret: Derive-Secret(., "res master", ClientHello...client Finished).
         consuming func resumption(transcriptHash: [UInt8]) -> Resumption {
-            Resumption(StageSecret(suite: suite, secret: secret.keyed.deriveSecret("res master", transcriptHash: transcriptHash)))
+            Resumption(StageSecret(suite: suite, secret: secret.keyed.deriveSecret("res master", transcriptHash: transcriptHash), like: secret.keyed))
         }
     }
 
@@ -181,10 +198,12 @@ extension KeySchedule {
     struct Exporter: Sendable {
         let suite: CipherSuite
         private let secret: SymmetricKey
+        private let provider: CryptoProvider
 
-        fileprivate init(suite: CipherSuite, secret: SymmetricKey) {
+        fileprivate init(suite: CipherSuite, secret: SymmetricKey, provider: CryptoProvider) {
             self.suite = suite
             self.secret = secret
+            self.provider = provider
         }
 
         /// TLS-Exporter(label, context_value, key_length) (RFC 8446 §7.5):
@@ -196,8 +215,9 @@ extension KeySchedule {
         func keyingMaterial(label: String, context: [UInt8], length: Int) -> [UInt8] {
             guard length > 0 else { return [] }
             let hash = suite.suiteHash
-            let derived = KeyedSecret(secret, hash: hash).deriveSecret(label, transcriptHash: hash.emptyHash)
-            let output = KeyedSecret(derived, hash: hash).expandLabel("exporter", context: hash.hash(context), length: length)
+            let keyed = KeyedSecret(secret, hash: hash, provider: provider)
+            let derived = keyed.deriveSecret(label, transcriptHash: hash.emptyHash)
+            let output = KeyedSecret(derived, like: keyed).expandLabel("exporter", context: hash.hash(context), length: length)
             return output.withUnsafeBytes { Array($0) }
         }
     }
@@ -208,9 +228,10 @@ private struct StageSecret: Sendable {
     let suite: CipherSuite
     let keyed: KeyedSecret
 
-    init(suite: CipherSuite, secret: SymmetricKey) {
+    /// A stage's secret, keyed the way `parent` (the stage before it) is.
+    init(suite: CipherSuite, secret: SymmetricKey, like parent: KeyedSecret) {
         self.suite = suite
-        keyed = KeyedSecret(secret, hash: suite.suiteHash)
+        keyed = KeyedSecret(secret, like: parent)
     }
 
     /// A traffic secret: Derive-Secret(., `label`, transcript), written to the key log as
@@ -220,7 +241,7 @@ private struct StageSecret: Sendable {
     ) -> KeyedSecret {
         let secret = keyed.deriveSecret(label, transcriptHash: transcriptHash)
         log.logSecret(logLabel, clientRandom: clientRandom, secret)
-        return KeyedSecret(secret, hash: suite.suiteHash)
+        return KeyedSecret(secret, like: keyed)
     }
 }
 
@@ -245,6 +266,8 @@ private struct StageSecret: Sendable {
 
     extension KeySchedule.Exporter {
         /// An exporter over a secret taken from a key log or a published vector.
-        init(testingSuite suite: CipherSuite, secret: SymmetricKey) { self.init(suite: suite, secret: secret) }
+        init(testingSuite suite: CipherSuite, secret: SymmetricKey, provider: CryptoProvider = .default) {
+            self.init(suite: suite, secret: secret, provider: provider)
+        }
     }
 #endif

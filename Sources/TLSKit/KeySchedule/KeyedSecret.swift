@@ -18,17 +18,34 @@ struct KeyedSecret: @unchecked Sendable {
     private let secret: SymmetricKey
     private let mac: MAC
 
+    /// The HMAC, on the hash of the suite and the hash functions of the connection's provider.
     private enum MAC {
         case sha256(KeyedHMAC<SHA256>)
         case sha384(KeyedHMAC<SHA384>)
+        // BoringSSL's hash states are the whole C structs (up to 216 bytes each): boxed, so that
+        // every secret stays a few words long and the handshake states holding them stay
+        // cheap to move.
+        #if BoringSSLProvider
+        indirect case boringSSLSHA256(KeyedHMAC<BoringSSLSHA256>)
+        indirect case boringSSLSHA384(KeyedHMAC<BoringSSLSHA384>)
+        #endif
     }
 
-    init(_ secret: SymmetricKey, hash: SuiteHash) {
+    init(_ secret: SymmetricKey, hash: SuiteHash, provider: CryptoProvider) {
         self.secret = secret
-        switch hash {
-        case .sha256: mac = .sha256(KeyedHMAC<SHA256>(key: secret))
-        case .sha384: mac = .sha384(KeyedHMAC<SHA384>(key: secret))
+        switch (hash, provider.kind) {
+        case (.sha256, .swiftCrypto): mac = .sha256(KeyedHMAC(key: secret))
+        case (.sha384, .swiftCrypto): mac = .sha384(KeyedHMAC(key: secret))
+        #if BoringSSLProvider
+        case (.sha256, .boringSSL): mac = .boringSSLSHA256(KeyedHMAC(key: secret))
+        case (.sha384, .boringSSL): mac = .boringSSLSHA384(KeyedHMAC(key: secret))
+        #endif
         }
+    }
+
+    /// Another secret keyed the way this one is: same hash, same provider.
+    init(_ secret: SymmetricKey, like other: KeyedSecret) {
+        self.init(secret, hash: other.hash, provider: other.provider)
     }
 
     /// The hash the HMAC is keyed for.
@@ -36,6 +53,20 @@ struct KeyedSecret: @unchecked Sendable {
         switch mac {
         case .sha256: return .sha256
         case .sha384: return .sha384
+        #if BoringSSLProvider
+        case .boringSSLSHA256: return .sha256
+        case .boringSSLSHA384: return .sha384
+        #endif
+        }
+    }
+
+    /// Whose hash functions the HMAC runs on.
+    var provider: CryptoProvider {
+        switch mac {
+        case .sha256, .sha384: return .swiftCrypto
+        #if BoringSSLProvider
+        case .boringSSLSHA256, .boringSSLSHA384: return .boringSSL
+        #endif
         }
     }
 
@@ -78,32 +109,42 @@ struct KeyedSecret: @unchecked Sendable {
     ///
     /// Compare received values in constant time.
     func finishedVerifyData(transcriptHash: [UInt8]) -> [UInt8] {
-        let finishedKey = expandLabel("finished", context: [], length: hash.length)
-        return hash.authenticationCode(for: transcriptHash, key: finishedKey)
+        let finishedKey = KeyedSecret(expandLabel("finished", context: [], length: hash.length), like: self)
+        return transcriptHash.withUnsafeBytes { finishedKey.authenticationCode(for: $0) { Array($0) } }
     }
 
     /// application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N,
     /// "traffic upd", "", Hash.length) (RFC 8446 §7.2), for KeyUpdate; keyed for its own record
     /// keys and next update.
     func nextTrafficSecret() -> KeyedSecret {
-        KeyedSecret(expandLabel("traffic upd", context: [], length: hash.length), hash: hash)
+        KeyedSecret(expandLabel("traffic upd", context: [], length: hash.length), like: self)
     }
 
     /// Derive-Secret(., "derived", "") then HKDF-Extract with `inputKeyMaterial`: the step
     /// from one stage's secret to the next.
     func nextStageSecret(inputKeyMaterial: SymmetricKey) -> SymmetricKey {
         let salt = deriveSecret("derived", transcriptHash: hash.emptyHash)
-        return hash.extract(salt: salt, inputKeyMaterial: inputKeyMaterial)
+        return KeyedSecret(salt, like: self).extract(inputKeyMaterial: inputKeyMaterial)
     }
 
     /// HMAC(secret, message) from copies of the keyed states, truncated to `length` if given.
     private func authenticationCode(for message: UnsafeRawBufferPointer, length: Int?) -> SymmetricKey {
-        func truncated(_ code: UnsafeRawBufferPointer) -> SymmetricKey {
-            SymmetricKey(data: UnsafeRawBufferPointer(rebasing: code.prefix(length ?? code.count)))
-        }
-        switch mac {
-        case .sha256(let keyed): return keyed.authenticationCode(for: message).withUnsafeBytes(truncated)
-        case .sha384(let keyed): return keyed.authenticationCode(for: message).withUnsafeBytes(truncated)
+        authenticationCode(for: message) { SymmetricKey(data: UnsafeRawBufferPointer(rebasing: $0.prefix(length ?? $0.count))) }
+    }
+
+    /// Calls `body` with HMAC(secret, message), computed on the stack; `body` copies what it keeps.
+    private func authenticationCode<Result>(for message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(byteCount: SuiteHash.sha384.length, alignment: 8) { code in
+            defer { code.initializeMemory(as: UInt8.self, repeating: 0) }
+            switch mac {
+            case .sha256(let keyed): keyed.authenticationCode(for: message, into: code)
+            case .sha384(let keyed): keyed.authenticationCode(for: message, into: code)
+            #if BoringSSLProvider
+            case .boringSSLSHA256(let keyed): keyed.authenticationCode(for: message, into: code)
+            case .boringSSLSHA384(let keyed): keyed.authenticationCode(for: message, into: code)
+            #endif
+            }
+            return body(UnsafeRawBufferPointer(rebasing: code[..<hash.length]))
         }
     }
 
@@ -144,19 +185,21 @@ struct KeyedSecret: @unchecked Sendable {
 struct StoredSecret: Sendable {
     private let secret: SymmetricKey
     private let hash: SuiteHash
+    private let provider: CryptoProvider
 
-    fileprivate init(secret: SymmetricKey, hash: SuiteHash) {
+    fileprivate init(secret: SymmetricKey, hash: SuiteHash, provider: CryptoProvider) {
         self.secret = secret
         self.hash = hash
+        self.provider = provider
     }
 
     /// The secret with its HMAC keyed again.
-    func keyed() -> KeyedSecret { KeyedSecret(secret, hash: hash) }
+    func keyed() -> KeyedSecret { KeyedSecret(secret, hash: hash, provider: provider) }
 }
 
 extension KeyedSecret {
     /// This secret without its keyed HMAC, to keep.
-    var stored: StoredSecret { StoredSecret(secret: secret, hash: hash) }
+    var stored: StoredSecret { StoredSecret(secret: secret, hash: hash, provider: provider) }
 }
 
 #if DEBUG

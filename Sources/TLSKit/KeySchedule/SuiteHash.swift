@@ -42,16 +42,6 @@ enum SuiteHash: Hashable, Sendable {
         }
     }
 
-    /// HKDF-Extract(salt, IKM) = HMAC(salt, IKM) (RFC 5869 §2.2).
-    func extract(salt: SymmetricKey, inputKeyMaterial: SymmetricKey) -> SymmetricKey {
-        inputKeyMaterial.withUnsafeBytes { inputKeyMaterial in
-            switch self {
-            case .sha256: return SymmetricKey(data: KeyedHMAC<SHA256>(key: salt).authenticationCode(for: inputKeyMaterial))
-            case .sha384: return SymmetricKey(data: KeyedHMAC<SHA384>(key: salt).authenticationCode(for: inputKeyMaterial))
-            }
-        }
-    }
-
     /// HKDF-Expand(PRK, info, L) (RFC 5869 §2.3). `length` must be 1 through 255 × Hash.length.
     func expand(pseudoRandomKey: SymmetricKey, info: [UInt8], length: Int) -> SymmetricKey {
         precondition(length > 0 && length <= 255 * self.length, "HKDF-Expand output length out of range")
@@ -61,16 +51,6 @@ enum SuiteHash: Hashable, Sendable {
                 return HKDF<SHA256>.expand(pseudoRandomKey: pseudoRandomKey, info: info, outputByteCount: length)
             case .sha384:
                 return HKDF<SHA384>.expand(pseudoRandomKey: pseudoRandomKey, info: info, outputByteCount: length)
-            }
-        }
-    }
-
-    /// HMAC(key, data) (RFC 2104).
-    func authenticationCode(for data: [UInt8], key: SymmetricKey) -> [UInt8] {
-        data.withUnsafeBytes { data in
-            switch self {
-            case .sha256: return Array(copying: KeyedHMAC<SHA256>(key: key).authenticationCode(for: data))
-            case .sha384: return Array(copying: KeyedHMAC<SHA384>(key: key).authenticationCode(for: data))
             }
         }
     }

@@ -27,7 +27,7 @@ struct RecordProtection: Sendable {
     static let maximumInnerPlaintextLength = TLSRecord.maximumPlaintextLength + 1
 
     init(suite: CipherSuite, trafficSecret: SymmetricKey, provider: CryptoProvider = .default) {
-        self.init(suite: suite, trafficSecret: KeyedSecret(trafficSecret, hash: suite.suiteHash), provider: provider)
+        self.init(suite: suite, trafficSecret: KeyedSecret(trafficSecret, hash: suite.suiteHash, provider: provider), provider: provider)
     }
 
     /// Protection under a traffic secret whose HMAC is already keyed (the handshake secrets
@@ -49,7 +49,7 @@ struct RecordProtection: Sendable {
     ///     [sender]_write_key = HKDF-Expand-Label(Secret, "key", "", key_length)
     ///     [sender]_write_iv  = HKDF-Expand-Label(Secret, "iv", "", iv_length)
     static func trafficKeys(suite: CipherSuite, trafficSecret: SymmetricKey) -> (key: SymmetricKey, iv: [UInt8]) {
-        trafficKeys(suite: suite, trafficSecret: KeyedSecret(trafficSecret, hash: suite.suiteHash))
+        trafficKeys(suite: suite, trafficSecret: KeyedSecret(trafficSecret, hash: suite.suiteHash, provider: .default))
     }
 
     static func trafficKeys(suite: CipherSuite, trafficSecret keyed: KeyedSecret) -> (key: SymmetricKey, iv: [UInt8]) {

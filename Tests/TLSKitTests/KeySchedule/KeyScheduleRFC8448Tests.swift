@@ -17,10 +17,10 @@ final class KeyScheduleRFC8448Tests: XCTestCase {
     }
 
     private var handshakeStage: KeySchedule.Handshake {
-        KeySchedule.Early(suite: suite, psk: nil).handshake(sharedSecret: SymmetricKey(data: Trace.sharedSecret))
+        KeySchedule.Early(suite: suite, psk: nil, provider: .default).handshake(sharedSecret: SymmetricKey(data: Trace.sharedSecret))
     }
 
-    private func keyed(_ secret: [UInt8]) -> KeyedSecret { KeyedSecret(SymmetricKey(data: secret), hash: .sha256) }
+    private func keyed(_ secret: [UInt8]) -> KeyedSecret { KeyedSecret(SymmetricKey(data: secret), hash: .sha256, provider: .default) }
 
     /// ClientHello.random: after the handshake header and legacy_version.
     private var clientRandom: [UInt8] { Array(Trace.clientHello[6..<38]) }
@@ -48,7 +48,7 @@ final class KeyScheduleRFC8448Tests: XCTestCase {
     }
 
     func testEarlySecretWithoutPSKMatchesTrace() {
-        XCTAssertEqual(bytes(KeySchedule.Early(suite: suite, psk: nil).secretForTesting), Trace.earlySecret)
+        XCTAssertEqual(bytes(KeySchedule.Early(suite: suite, psk: nil, provider: .default).secretForTesting), Trace.earlySecret)
     }
 
     func testDerivedSaltsMatchTrace() {

@@ -61,7 +61,7 @@ final class KeyScheduleTests: XCTestCase {
 
     func testNextTrafficSecretIsExpandLabelTrafficUpd() {
         let suite = CipherSuite.TLS_AES_128_GCM_SHA256
-        let secret = KeyedSecret(SymmetricKey(data: RFC8448SimpleHandshake.clientApplicationTrafficSecret), hash: suite.suiteHash)
+        let secret = KeyedSecret(SymmetricKey(data: RFC8448SimpleHandshake.clientApplicationTrafficSecret), hash: suite.suiteHash, provider: .default)
         let next = secret.nextTrafficSecret()
         XCTAssertEqual(bytes(next.secretForTesting), bytes(secret.expandLabel("traffic upd", context: [], length: 32)))
         XCTAssertNotEqual(bytes(next.secretForTesting), bytes(secret.secretForTesting))
@@ -70,7 +70,7 @@ final class KeyScheduleTests: XCTestCase {
 
     func testSHA384SuiteDerivesFortyEightByteSecrets() {
         let suite = CipherSuite.TLS_AES_256_GCM_SHA384
-        let early = KeySchedule.Early(suite: suite, psk: nil)
+        let early = KeySchedule.Early(suite: suite, psk: nil, provider: .default)
         let transcriptHash = [UInt8](repeating: 7, count: 48)
         let handshake = early.handshake(sharedSecret: SymmetricKey(data: [UInt8](repeating: 1, count: 32)))
         let master = handshake.master()
@@ -93,12 +93,12 @@ final class KeyScheduleTests: XCTestCase {
     func testPSKAndSharedSecretChangeEverySecret() {
         let suite = CipherSuite.TLS_CHACHA20_POLY1305_SHA256
         let psk = SymmetricKey(data: [UInt8](repeating: 0x42, count: 32))
-        let withoutPSK = KeySchedule.Early(suite: suite, psk: nil)
-        let withPSK = KeySchedule.Early(suite: suite, psk: psk)
+        let withoutPSK = KeySchedule.Early(suite: suite, psk: nil, provider: .default)
+        let withPSK = KeySchedule.Early(suite: suite, psk: psk, provider: .default)
         XCTAssertNotEqual(bytes(withPSK.secretForTesting), bytes(withoutPSK.secretForTesting))
         XCTAssertNotEqual(bytes(withPSK.resumptionBinderKey().secretForTesting), bytes(withoutPSK.resumptionBinderKey().secretForTesting))
         XCTAssertEqual(
-            bytes(withoutPSK.secretForTesting), bytes(KeySchedule.Early(suite: suite, psk: KeySchedule.zeroKey(for: suite)).secretForTesting))
+            bytes(withoutPSK.secretForTesting), bytes(KeySchedule.Early(suite: suite, psk: KeySchedule.zeroKey(for: suite), provider: .default).secretForTesting))
 
         // psk_ke (no shared secret) equals a zero-filled shared secret, and differs from psk_dhe_ke.
         let pskOnly = withPSK.handshake(sharedSecret: nil)
@@ -111,21 +111,21 @@ final class KeyScheduleTests: XCTestCase {
     func testEarlySecretOfAPSKIsHKDFExtractWithAZeroSalt() {
         let psk256 = SymmetricKey(data: RFC8448SimpleHandshake.ticketPSK)
         XCTAssertEqual(
-            bytes(KeySchedule.Early(suite: .TLS_AES_128_GCM_SHA256, psk: psk256).secretForTesting),
+            bytes(KeySchedule.Early(suite: .TLS_AES_128_GCM_SHA256, psk: psk256, provider: .default).secretForTesting),
             Array(HKDF<SHA256>.extract(inputKeyMaterial: psk256, salt: [UInt8](repeating: 0, count: 32))))
         let psk384 = SymmetricKey(data: (0..<48).map { UInt8($0) })
         XCTAssertEqual(
-            bytes(KeySchedule.Early(suite: .TLS_AES_256_GCM_SHA384, psk: psk384).secretForTesting),
+            bytes(KeySchedule.Early(suite: .TLS_AES_256_GCM_SHA384, psk: psk384, provider: .default).secretForTesting),
             Array(HKDF<SHA384>.extract(inputKeyMaterial: psk384, salt: [UInt8](repeating: 0, count: 48))))
     }
 
     func testBinderKeyUsesItsLabel() {
         let suite = CipherSuite.TLS_AES_128_GCM_SHA256
-        let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: RFC8448SimpleHandshake.ticketPSK))
+        let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: RFC8448SimpleHandshake.ticketPSK), provider: .default)
         let emptyHash = Array(SHA256.hash(data: [UInt8]()))
         XCTAssertEqual(
             bytes(early.resumptionBinderKey().secretForTesting),
-            bytes(KeyedSecret(early.secretForTesting, hash: .sha256).deriveSecret("res binder", transcriptHash: emptyHash)))
+            bytes(KeyedSecret(early.secretForTesting, hash: .sha256, provider: .default).deriveSecret("res binder", transcriptHash: emptyHash)))
         XCTAssertEqual(
             bytes(early.handshake(sharedSecret: nil).master().resumption(transcriptHash: emptyHash).ticketPSK(nonce: [0, 1])).count,
             32)

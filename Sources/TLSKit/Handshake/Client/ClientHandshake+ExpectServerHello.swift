@@ -68,7 +68,7 @@ extension ClientHandshake {
                 offer == nil ? [.supportedVersions, .keyShare] : [.supportedVersions, .keyShare, .preSharedKey],
                 in: serverHello.extensions.receivedTypes)
             let suite = serverHello.cipherSuite
-            var early = KeySchedule.Early(suite: suite, psk: nil)
+            var early = KeySchedule.Early(suite: suite, psk: nil, provider: configuration.cryptoProvider)
             var resumed = false
             if let selected = serverHello.extensions.preSharedKey {
                 // RFC 8446 §4.2.11: the server picks one of our identities, usable with its suite.

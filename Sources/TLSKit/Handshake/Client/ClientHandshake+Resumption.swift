@@ -9,9 +9,9 @@ extension ClientHandshake {
         /// HelloRetryRequest) and the handshake.
         private let early: KeySchedule.Early
 
-        init(session: ClientSession) {
+        init(session: ClientSession, provider: CryptoProvider) {
             self.session = session
-            early = KeySchedule.Early(suite: session.cipherSuite, psk: SymmetricKey(data: session.psk))
+            early = KeySchedule.Early(suite: session.cipherSuite, psk: SymmetricKey(data: session.psk), provider: provider)
         }
 
         /// The session to offer to `serverName`, if there is a usable one: the explicit session,
@@ -24,7 +24,7 @@ extension ClientHandshake {
             guard let session = candidate, !session.isExpired(at: now), session.cipherSuite.isSupported,
                 suites.contains(where: { $0.hashLength == session.cipherSuite.hashLength })
             else { return nil }
-            return ResumptionOffer(session: session)
+            return ResumptionOffer(session: session, provider: configuration.cryptoProvider)
         }
 
         /// The early secret for the suite the server chose (same hash as the session's).

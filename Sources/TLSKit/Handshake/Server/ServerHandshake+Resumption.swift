@@ -74,7 +74,7 @@ extension ServerHandshake.ExpectClientHello {
                 decision.rejections.append(.ageMismatch)
                 continue
             }
-            let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: state.psk))
+            let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: state.psk), provider: configuration.cryptoProvider)
             // RFC 8446 §4.2.11.2: the binder covers the transcript up to the truncated ClientHello.
             var binderTranscript = transcript
             binderTranscript.update(Array(raw.prefix(raw.count - offered.encodedBindersLength)))

@@ -40,7 +40,7 @@ extension ServerHandshake.ExpectClientHello {
         output.sendEncoded(serverHelloBytes)
         if retry == nil && !hello.legacySessionID.isEmpty { output.sendChangeCipherSpec() }
 
-        let early = resumed?.early ?? KeySchedule.Early(suite: suite, psk: nil)
+        let early = resumed?.early ?? KeySchedule.Early(suite: suite, psk: nil, provider: configuration.cryptoProvider)
         let handshake = (consume early).handshake(sharedSecret: sharedSecret)
         let handshakeSecrets = handshake.trafficSecrets(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
         output.installWriteKeys(suite, handshakeSecrets.server)
