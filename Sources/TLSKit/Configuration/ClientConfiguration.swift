@@ -26,7 +26,8 @@ public struct ClientConfiguration: Sendable {
     ///
     /// By default X25519MLKEM768 and X25519, as BoringSSL, OpenSSL 3.5, rustls and Go send: a
     /// server that knows the hybrid uses it, and one that does not still finds X25519 without a
-    /// HelloRetryRequest. The hybrid share costs 1,216 bytes in the ClientHello.
+    /// HelloRetryRequest. The hybrid share costs 1,216 bytes in the ClientHello. Each group here
+    /// must also be in ``groups``: a configuration that narrows ``groups`` narrows this too.
     public var keyShareGroups: [NamedGroup] = [.X25519MLKEM768, .x25519]
     /// Signature schemes accepted from the server, in preference order.
     public var signatureSchemes: [SignatureScheme] = SignatureScheme.supported
