@@ -42,27 +42,36 @@ final class KeyShareTests: XCTestCase {
     }
 
     func testSecP256r1MLKEM768PutsECDHFirst() throws {
-        let client = try ClientKeyShare.generate(group: .SecP256r1MLKEM768)
-        let clientPoint = client.keyExchange.prefix(65)
-        XCTAssertEqual(clientPoint.first, 0x04, "an uncompressed point")
-        let encapsulation = try MLKEM768.PublicKey(rawRepresentation: client.keyExchange.dropFirst(65)).encapsulate()
-        let server = P256.KeyAgreement.PrivateKey()
-        let ecdh = try server.sharedSecretFromKeyAgreement(with: .init(x963Representation: clientPoint))
-        let serverShare = Array(server.publicKey.x963Representation) + Array(encapsulation.encapsulated)
-        let expected = ecdh.withUnsafeBytes { Array($0) } + bytes(encapsulation.sharedSecret)
-        XCTAssertEqual(bytes(try client.sharedSecret(serverShare: serverShare)), expected)
+        try assertECDHFirst(.SecP256r1MLKEM768, pointLength: 65) { clientPoint, encapsulationKey in
+            let server = P256.KeyAgreement.PrivateKey()
+            let ecdh = try server.sharedSecretFromKeyAgreement(with: .init(x963Representation: clientPoint))
+            let encapsulation = try MLKEM768.PublicKey(rawRepresentation: encapsulationKey).encapsulate()
+            return (Array(server.publicKey.x963Representation), ecdh.withUnsafeBytes { Array($0) }, encapsulation)
+        }
     }
 
     func testSecP384r1MLKEM1024PutsECDHFirst() throws {
-        let client = try ClientKeyShare.generate(group: .SecP384r1MLKEM1024)
-        let clientPoint = client.keyExchange.prefix(97)
+        try assertECDHFirst(.SecP384r1MLKEM1024, pointLength: 97) { clientPoint, encapsulationKey in
+            let server = P384.KeyAgreement.PrivateKey()
+            let ecdh = try server.sharedSecretFromKeyAgreement(with: .init(x963Representation: clientPoint))
+            let encapsulation = try MLKEM1024.PublicKey(rawRepresentation: encapsulationKey).encapsulate()
+            return (Array(server.publicKey.x963Representation), ecdh.withUnsafeBytes { Array($0) }, encapsulation)
+        }
+    }
+
+    /// Answers a client share for `group` as `answer` does from the client's point and
+    /// encapsulation key (in that order), and checks the client reads the server share as
+    /// point ‖ ciphertext and makes the secret ECDH ‖ ML-KEM.
+    private func assertECDHFirst(
+        _ group: NamedGroup, pointLength: Int,
+        answer: (ArraySlice<UInt8>, ArraySlice<UInt8>) throws -> (point: [UInt8], ecdh: [UInt8], encapsulation: KEM.EncapsulationResult)
+    ) throws {
+        let client = try ClientKeyShare.generate(group: group)
+        let clientPoint = client.keyExchange.prefix(pointLength)
         XCTAssertEqual(clientPoint.first, 0x04, "an uncompressed point")
-        let encapsulation = try MLKEM1024.PublicKey(rawRepresentation: client.keyExchange.dropFirst(97)).encapsulate()
-        let server = P384.KeyAgreement.PrivateKey()
-        let ecdh = try server.sharedSecretFromKeyAgreement(with: .init(x963Representation: clientPoint))
-        let serverShare = Array(server.publicKey.x963Representation) + Array(encapsulation.encapsulated)
-        let expected = ecdh.withUnsafeBytes { Array($0) } + bytes(encapsulation.sharedSecret)
-        XCTAssertEqual(bytes(try client.sharedSecret(serverShare: serverShare)), expected)
+        let server = try answer(clientPoint, client.keyExchange.dropFirst(pointLength))
+        let serverShare = server.point + Array(server.encapsulation.encapsulated)
+        XCTAssertEqual(bytes(try client.sharedSecret(serverShare: serverShare)), server.ecdh + bytes(server.encapsulation.sharedSecret))
     }
 
     func testClassicalGroupsStillExchangeOnePublicKeyEachWay() throws {
