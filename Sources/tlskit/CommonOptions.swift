@@ -16,7 +16,11 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "ALPN protocols in preference order, comma-separated.")
     var alpn: String?
 
-    @Option(help: "Key exchange groups in preference order, comma-separated (x25519, secp256r1, secp384r1).")
+    @Option(
+        help: """
+            Key exchange groups in preference order, comma-separated (X25519MLKEM768, SecP256r1MLKEM768, \
+            SecP384r1MLKEM1024, x25519, secp256r1, secp384r1).
+            """)
     var groups: String?
 
     @Option(help: "TLS 1.3 cipher suites in preference order, comma-separated IANA names.")

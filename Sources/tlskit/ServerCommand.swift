@@ -18,6 +18,11 @@ struct ServerCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @Flag(
+        name: .customLong("require-preferred-group"),
+        help: "Ask (HelloRetryRequest) for the most preferred --groups entry the client supports, even when it sent a share for another.")
+    var requirePreferredGroup = false
+
     @Option(name: .customLong("verify-client"), help: "Client certificates: none, optional or required (needs --ca).")
     var verifyClient = "none"
 
@@ -98,6 +103,7 @@ struct ServerCommand: ParsableCommand {
         var configuration = ServerConfiguration(certificate: certified)
         if let suites = try common.cipherSuites() { configuration.cipherSuites = suites }
         if let groups = try common.namedGroups() { configuration.groups = groups }
+        if requirePreferredGroup { configuration.keyShareSelection = .requireMostPreferredGroup }
         configuration.applicationProtocols = common.applicationProtocols()
         configuration.keyLog = try common.keyLog()
         try configureTickets(&configuration)

@@ -11,7 +11,8 @@ public enum CertificateVerification: Sendable, Hashable {
 /// Everything a client connection needs to know: the equivalent of OpenSSL's `SSL_CTX` for a client.
 ///
 /// The defaults are safe: full verification against the system's roots, all three suites,
-/// an X25519 key share with P-256 and P-384 available through HelloRetryRequest.
+/// key shares for the post-quantum hybrid X25519MLKEM768 and for X25519, with P-256 and P-384
+/// available through HelloRetryRequest.
 public struct ClientConfiguration: Sendable {
     /// Roots the server's chain must lead to.
     public var trustRoots: TrustRoots = .system
@@ -19,10 +20,14 @@ public struct ClientConfiguration: Sendable {
     public var certificateVerification: CertificateVerification = .fullVerification
     /// Cipher suites offered, in preference order.
     public var cipherSuites: [CipherSuite] = CipherSuite.supported
-    /// Groups offered in `supported_groups`, in preference order.
-    public var groups: [NamedGroup] = NamedGroup.supported
+    /// Groups offered in `supported_groups`, in preference order (``NamedGroup/clientDefaults``).
+    public var groups: [NamedGroup] = NamedGroup.clientDefaults
     /// Groups for which the first ClientHello carries a key share (the rest cost a HelloRetryRequest).
-    public var keyShareGroups: [NamedGroup] = [.x25519]
+    ///
+    /// By default X25519MLKEM768 and X25519, as BoringSSL, OpenSSL 3.5, rustls and Go send: a
+    /// server that knows the hybrid uses it, and one that does not still finds X25519 without a
+    /// HelloRetryRequest. The hybrid share costs 1,216 bytes in the ClientHello.
+    public var keyShareGroups: [NamedGroup] = [.X25519MLKEM768, .x25519]
     /// Signature schemes accepted from the server, in preference order.
     public var signatureSchemes: [SignatureScheme] = SignatureScheme.supported
     /// ALPN protocol names offered, in preference order. Empty: no ALPN.

@@ -18,16 +18,22 @@ public enum ClientAuthentication: Sendable {
 /// Everything a server connection needs to know, shared by all its connections:
 /// the equivalent of OpenSSL's `SSL_CTX` for a server.
 ///
-/// The defaults are safe: all three TLS 1.3 suites, X25519 first, no client authentication.
+/// The defaults are safe: all three TLS 1.3 suites, the post-quantum hybrids first among the
+/// groups, no client authentication.
 public struct ServerConfiguration: Sendable {
     /// Certificate chains with their keys. The first is the default; with SNI the server
     /// picks the first whose names match the requested server name.
     public var certificates: [CertifiedKey]
     /// Cipher suites in the server's preference order (the server's order wins).
     public var cipherSuites: [CipherSuite] = CipherSuite.supported
-    /// Key exchange groups in preference order. A client whose key shares are all for groups
-    /// not listed gets a HelloRetryRequest for the most preferred group it supports.
+    /// Key exchange groups in preference order (``NamedGroup/supported``: the hybrids, then
+    /// X25519, P-256 and P-384). A client whose key shares are all for groups not listed gets a
+    /// HelloRetryRequest for the most preferred group it supports.
     public var groups: [NamedGroup] = NamedGroup.supported
+    /// Whether the client's key shares or the order of ``groups`` decides the group when they
+    /// differ (default ``KeyShareSelection/preferOfferedShares``: no HelloRetryRequest while the
+    /// client sent a share the server accepts).
+    public var keyShareSelection = KeyShareSelection.preferOfferedShares
     /// Signature schemes the server signs with and accepts from clients, in preference order.
     public var signatureSchemes: [SignatureScheme] = SignatureScheme.supported
     /// ALPN protocol names in preference order. Empty: ALPN is ignored.

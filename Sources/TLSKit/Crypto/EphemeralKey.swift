@@ -2,9 +2,9 @@ import Crypto
 
 /// An ephemeral (EC)DHE key for one handshake. RFC 8446 §4.2.8.2
 ///
-/// The private half never leaves this value; the handshake sends ``publicKeyBytes``
-/// in its `KeyShareEntry` and turns the peer's share into the (EC)DHE input of the
-/// key schedule with ``sharedSecret(peerPublicKey:)``.
+/// The private half never leaves this value; ``ClientKeyShare`` and ``ServerKeyShare`` send
+/// ``publicKeyBytes`` (alone, or as the ECDH part of a hybrid share) and turn the peer's share
+/// into the (EC)DHE input of the key schedule with ``sharedSecret(peerPublicKey:)``.
 struct EphemeralKey: Sendable {
     private enum Backing: Sendable {
         case x25519(Curve25519.KeyAgreement.PrivateKey)

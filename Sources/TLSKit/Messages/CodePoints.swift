@@ -37,14 +37,38 @@ public struct NamedGroup: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let secp521r1 = NamedGroup(rawValue: 0x0019)
     public static let x25519 = NamedGroup(rawValue: 0x001D)
     public static let x448 = NamedGroup(rawValue: 0x001E)
+    /// secp256r1 ECDH with ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem).
+    public static let SecP256r1MLKEM768 = NamedGroup(rawValue: 0x11EB)
+    /// X25519 with ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem): the post-quantum hybrid browsers and
+    /// servers deploy, and TLSKit's first choice.
+    public static let X25519MLKEM768 = NamedGroup(rawValue: 0x11EC)
+    /// secp384r1 ECDH with ML-KEM-1024 (draft-ietf-tls-ecdhe-mlkem).
+    public static let SecP384r1MLKEM1024 = NamedGroup(rawValue: 0x11ED)
 
-    /// The groups TLSKit implements, in its default preference order.
-    public static let supported: [NamedGroup] = [.x25519, .secp256r1, .secp384r1]
+    /// The groups TLSKit implements, in the order a server prefers them by default: the
+    /// post-quantum hybrids before the classical groups, so that a client offering a hybrid share
+    /// gets the hybrid whatever else it offers.
+    public static let supported: [NamedGroup] = [
+        .X25519MLKEM768, .SecP256r1MLKEM768, .SecP384r1MLKEM1024, .x25519, .secp256r1, .secp384r1,
+    ]
 
-    /// The length of a key share for this group, for the groups whose shares have one fixed
-    /// length: 32 bytes for X25519 (RFC 8446 §4.2.8.2 and RFC 7748), and an uncompressed point,
-    /// 1 + 2 × the coordinate length, for the NIST curves (§4.2.8.2).
+    /// The groups a client offers by default, in its preference order: the order BoringSSL,
+    /// OpenSSL 3.5, rustls and Go offer. SecP256r1MLKEM768 and SecP384r1MLKEM1024 are left out:
+    /// they serve deployments that must use FIPS-approved curves, which configure them, and
+    /// listing them would let any server ask (by HelloRetryRequest) for a 1,249- or 1,665-byte
+    /// share for no gain over X25519MLKEM768.
+    public static let clientDefaults: [NamedGroup] = [.X25519MLKEM768, .x25519, .secp256r1, .secp384r1]
+
+    /// Whether this group is an ECDHE-MLKEM hybrid, whose key exchange is a KEM: the server
+    /// answers the client's share rather than sending a share of its own.
+    public var isHybrid: Bool { hybridLayout != nil }
+
+    /// The length of the key share a ClientHello carries for this group, for the groups whose
+    /// client shares have one fixed length: 32 bytes for X25519 (RFC 8446 §4.2.8.2 and RFC 7748),
+    /// an uncompressed point, 1 + 2 × the coordinate length, for the NIST curves (§4.2.8.2), and
+    /// the ECDH share with the ML-KEM encapsulation key for the hybrids.
     var keyShareLength: Int? {
+        if let layout = hybridLayout { return layout.clientShareLength }
         switch self {
         case .x25519: return 32
         case .x448: return 56
@@ -55,6 +79,7 @@ public struct NamedGroup: RawRepresentable, Hashable, Sendable, CustomStringConv
         }
     }
 
+    /// The IANA name, or the hex code point for groups TLSKit does not know.
     public var description: String {
         switch self {
         case .secp256r1: return "secp256r1"
@@ -62,17 +87,23 @@ public struct NamedGroup: RawRepresentable, Hashable, Sendable, CustomStringConv
         case .secp521r1: return "secp521r1"
         case .x25519: return "x25519"
         case .x448: return "x448"
+        case .SecP256r1MLKEM768: return "SecP256r1MLKEM768"
+        case .X25519MLKEM768: return "X25519MLKEM768"
+        case .SecP384r1MLKEM1024: return "SecP384r1MLKEM1024"
         default: return "0x" + String(rawValue, radix: 16)
         }
     }
 
-    /// Looks a supported group up by its IANA name (`x25519`, `secp256r1`, `secp384r1`; `P-256` and `P-384` too).
+    /// Looks a supported group up by its IANA name (`X25519MLKEM768`, `SecP256r1MLKEM768`,
+    /// `SecP384r1MLKEM1024`, `x25519`, `secp256r1`, `secp384r1`), ignoring case as OpenSSL does;
+    /// `P-256` and `P-384` too.
     public init?(name: String) {
         switch name {
         case "P-256", "prime256v1": self = .secp256r1
         case "P-384": self = .secp384r1
         default:
-            guard let group = NamedGroup.supported.first(where: { $0.description == name }) else { return nil }
+            let lowercased = name.lowercased()
+            guard let group = NamedGroup.supported.first(where: { $0.description.lowercased() == lowercased }) else { return nil }
             self = group
         }
     }

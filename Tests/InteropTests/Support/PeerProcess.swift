@@ -149,11 +149,24 @@ enum Peers {
     /// TLSKIT_REQUIRE_PEERS=1 (set by CI) a missing peer fails instead.
     static func require(_ command: String) throws -> String {
         if let path = find(command) { return path }
-        let reason = "\(command) not found on PATH: interop test skipped"
+        throw missing("\(command) not found on PATH")
+    }
+
+    /// Returns python3's path if it can import `modules`; otherwise skips (fails with
+    /// TLSKIT_REQUIRE_PEERS=1) like ``require(_:)``.
+    static func requirePython(importing modules: [String]) throws -> String {
+        let python = try require("python3")
+        let list = modules.joined(separator: ", ")
+        guard try run(python, ["-c", "import \(list)"]).status == 0 else { throw missing("python3 cannot import \(list)") }
+        return python
+    }
+
+    private static func missing(_ what: String) -> XCTSkip {
+        let reason = "\(what): interop test skipped"
         if ProcessInfo.processInfo.environment["TLSKIT_REQUIRE_PEERS"] == "1" {
             XCTFail(reason + " (TLSKIT_REQUIRE_PEERS=1)")
         }
-        throw XCTSkip(reason)
+        return XCTSkip(reason)
     }
 
     /// The `tlskit` executable built next to the test bundle (`TLSKIT_BINARY` overrides).

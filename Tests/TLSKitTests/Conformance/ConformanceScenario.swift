@@ -103,14 +103,17 @@ extension ConformanceScenario {
     }
 
     /// A valid ServerHello answering `hello` with a share for `group` (X25519 unless told), after `change`.
+    /// The share answers the client's share for `group` when it sent one (as a hybrid's must),
+    /// and is a fresh public key otherwise.
     static func serverHello(
         answering hello: ClientHello, share group: NamedGroup = .x25519, _ change: (inout ServerHello) -> Void = { _ in }
     ) -> [UInt8] {
+        let clientShare = hello.extensions.keyShares?.first { $0.group == group }
+        let share = try! clientShare.map { try ServerKeyShare.respond(group: group, toClientShare: $0.keyExchange).keyExchange }
+            ?? ClientKeyShare.generate(group: group).keyExchange
         var serverHello = ServerHello(
             random: Array(repeating: 0x42, count: 32), legacySessionIDEcho: hello.legacySessionID, cipherSuite: BadInput.suite,
-            extensions: ServerHelloExtensions(
-                supportedVersion: .tls13,
-                keyShare: KeyShareEntry(group: group, keyExchange: try! EphemeralKey.generate(group: group).publicKeyBytes)))
+            extensions: ServerHelloExtensions(supportedVersion: .tls13, keyShare: KeyShareEntry(group: group, keyExchange: share)))
         change(&serverHello)
         return WireRecords.handshake(.serverHello(serverHello))
     }

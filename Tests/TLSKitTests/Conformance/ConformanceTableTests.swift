@@ -439,6 +439,47 @@ final class ConformanceTableTests: XCTestCase {
             try .serverReceivingHello(client: { $0.applicationProtocols = ["h2"] }, server: { $0.applicationProtocols = ["http/1.1"] })
         },
         // TLSKit's own bounds (ConnectionLimits): no RFC sets them; each alert is the one the mapping gives its reason.
+        // draft-ietf-tls-ecdhe-mlkem §3.1: each part of a hybrid share is checked, and any failure is an
+        // illegal_parameter: the shares' lengths, the server's FIPS 203 §7.2 check of the client's
+        // encapsulation key, the ECDH part as RFC 8446 §4.2.8.2 and §7.4.2 check it alone.
+        Row(ConformanceTableTests.hybrid, "X25519MLKEM768 key share of 1,215 bytes", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingHello(client: ConformanceTableTests.sharing(.X25519MLKEM768), changing: { $0.extensions.keyShares?[0].keyExchange.removeLast() })
+        },
+        Row(ConformanceTableTests.hybrid, "SecP384r1MLKEM1024 key share of 1,666 bytes", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingHello(client: ConformanceTableTests.sharing(.SecP384r1MLKEM1024), changing: { $0.extensions.keyShares?[0].keyExchange.append(0) })
+        },
+        Row(ConformanceTableTests.hybrid, "ML-KEM-768 encapsulation key with a coefficient ≥ q", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            // The first 12-bit coefficient becomes 4095; q is 3329.
+            try .serverReceivingHello(
+                client: ConformanceTableTests.sharing(.X25519MLKEM768),
+                changing: {
+                    $0.extensions.keyShares?[0].keyExchange[0] = 0xFF
+                    $0.extensions.keyShares?[0].keyExchange[1] |= 0x0F
+                })
+        },
+        Row(ConformanceTableTests.hybrid, "X25519MLKEM768 share whose X25519 part is zero", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingHello(
+                client: ConformanceTableTests.sharing(.X25519MLKEM768),
+                changing: { $0.extensions.keyShares?[0].keyExchange.replaceSubrange(1184..., with: [UInt8](repeating: 0, count: 32)) })
+        },
+        Row(ConformanceTableTests.hybrid, "SecP256r1MLKEM768 share whose point is off the curve", .server, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .serverReceivingHello(client: ConformanceTableTests.sharing(.SecP256r1MLKEM768), changing: { $0.extensions.keyShares?[0].keyExchange[64] ^= 1 })
+        },
+        Row(ConformanceTableTests.hybrid, "X25519MLKEM768 ciphertext one byte short", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client(configuration: ConformanceTableTests.sharing(.X25519MLKEM768)) {
+                ConformanceScenario.serverHello(answering: $0, share: .X25519MLKEM768) { $0.extensions.keyShare?.keyExchange.remove(at: 0) }
+            }
+        },
+        Row(ConformanceTableTests.hybrid, "SecP384r1MLKEM1024 server share one byte long", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client(configuration: ConformanceTableTests.sharing(.SecP384r1MLKEM1024)) {
+                ConformanceScenario.serverHello(answering: $0, share: .SecP384r1MLKEM1024) { $0.extensions.keyShare?.keyExchange.append(0) }
+            }
+        },
+        Row(ConformanceTableTests.hybrid, "SecP256r1MLKEM768 server point off the curve", .client, .fails(.illegalParameter, .peerMisbehaved, .plaintext)) {
+            try .client(configuration: ConformanceTableTests.sharing(.SecP256r1MLKEM768)) {
+                ConformanceScenario.serverHello(answering: $0, share: .SecP256r1MLKEM768) { $0.extensions.keyShare?.keyExchange[64] ^= 1 }
+            }
+        },
         Row("limits", "unread application data over maximumBufferedPlaintext", .server, .fails(.internalError, .limitExceeded, .protected)) {
             try .connectedServer(limits: { $0.maximumBufferedPlaintext = 20_000 }) { _, cipher in
                 try cipher.seal(.applicationData, Array(repeating: 7, count: 16_384))
@@ -478,6 +519,17 @@ final class ConformanceTableTests: XCTestCase {
             try .clientReceivingServerFlight(limits: { $0.maximumBytesBeforeHandshake = 300 })
         },
     ]
+
+    /// The section of the hybrid rows.
+    static let hybrid = "draft-ietf-tls-ecdhe-mlkem §3.1"
+
+    /// A client offering `group` and x25519, with a key share for `group` only.
+    static func sharing(_ group: NamedGroup) -> @Sendable (inout ClientConfiguration) -> Void {
+        { configuration in
+            configuration.groups = [group, .x25519]
+            configuration.keyShareGroups = [group]
+        }
+    }
 
     /// RFC 8446 §4.6.1: "Clients MUST NOT cache tickets for longer than 7 days, regardless of the
     /// ticket_lifetime": the session made of the ticket says 7 days, and the store lets it go then.

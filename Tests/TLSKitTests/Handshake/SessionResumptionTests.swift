@@ -297,6 +297,7 @@ final class SessionResumptionTests: XCTestCase {
         _ = try connect()
         server.groups = [.secp384r1]
         client.groups = [.x25519, .secp384r1]
+        client.keyShareGroups = [.x25519]
         let resumed = try connect()
         XCTAssertEqual(resumed.client.negotiatedParameters?.usedHelloRetryRequest, true)
         XCTAssertEqual(resumed.client.negotiatedParameters?.isResumed, true)

@@ -8,7 +8,7 @@ extension ClientHandshake {
         let hello: ClientHello
         /// The encoded ClientHello, kept until the suite (and so the transcript hash) is known.
         let helloBytes: [UInt8]
-        let keys: [EphemeralKey]
+        let keys: [ClientKeyShare]
         /// The session offered for resumption, if any.
         let offer: ResumptionOffer?
         /// Set once a HelloRetryRequest was answered: the transcript so far and the suite it chose.
@@ -20,14 +20,14 @@ extension ClientHandshake {
             try configuration.validate()
             let now = configuration.time.now
             let suites = configuration.cipherSuites.filter(\.isSupported)
-            let keys = try configuration.keyShareGroups.map { try EphemeralKey.generate(group: $0) }
+            let keys = try configuration.keyShareGroups.map { try ClientKeyShare.generate(group: $0) }
             var extensions = ClientHelloExtensions()
             // RFC 6066 §3: SNI carries host names only, never address literals.
             if let serverName, !ServerNameKind.isAddressLiteral(serverName) { extensions.serverName = serverName }
             extensions.supportedVersions = [.tls13]
             extensions.supportedGroups = configuration.groups.filter(NamedGroup.supported.contains)
             extensions.signatureAlgorithms = configuration.signatureSchemes
-            extensions.keyShares = keys.map { KeyShareEntry(group: $0.group, keyExchange: $0.publicKeyBytes) }
+            extensions.keyShares = keys.map { KeyShareEntry(group: $0.group, keyExchange: $0.keyExchange) }
             if !configuration.resumptionModes.isEmpty {
                 extensions.pskKeyExchangeModes = configuration.resumptionModes.map(\.codePoint)
             }
@@ -84,7 +84,7 @@ extension ClientHandshake {
                 guard let key = keys.first(where: { $0.group == share.group }) else {
                     throw TLSError(.illegalParameter("key share for a group we did not share"))
                 }
-                sharedSecret = try key.sharedSecret(peerPublicKey: share.keyExchange)
+                sharedSecret = try key.sharedSecret(serverShare: share.keyExchange)
             } else if resumed {
                 // RFC 8446 §4.2.11: the client "MUST verify ... that a server "key_share" extension is present
                 // if required by the ClientHello "psk_key_exchange_modes" extension. If these values are not
@@ -137,12 +137,12 @@ extension ClientHandshake {
             transcript.restartForHelloRetryRequest()
             transcript.update(raw)
 
-            let newKeys = try selected.map { [try EphemeralKey.generate(group: $0)] } ?? keys
+            let newKeys = try selected.map { [try ClientKeyShare.generate(group: $0)] } ?? keys
             var secondHello = hello
             // RFC 8446 §4.1.2: the second ClientHello drops early_data: "Early data is not permitted
             // after a HelloRetryRequest."
             secondHello.extensions.earlyData = false
-            secondHello.extensions.keyShares = newKeys.map { KeyShareEntry(group: $0.group, keyExchange: $0.publicKeyBytes) }
+            secondHello.extensions.keyShares = newKeys.map { KeyShareEntry(group: $0.group, keyExchange: $0.keyExchange) }
             secondHello.extensions.cookie = request.extensions.cookie
             // RFC 8446 §4.1.4: the PSK stays only if its hash matches the suite the server chose;
             // its binder is recomputed over the new transcript.

@@ -118,18 +118,22 @@ extension ServerHandshake {
             case retry(NamedGroup)
         }
 
-        /// Uses the client's share for our most preferred group it sent a share for; failing that,
-        /// asks (HelloRetryRequest) for our most preferred group it supports. After a
+        /// With ``KeyShareSelection/preferOfferedShares``, uses the client's share for our most
+        /// preferred group it sent a share for; failing that, asks (HelloRetryRequest) for our most
+        /// preferred group it supports. With ``KeyShareSelection/requireMostPreferredGroup``, our
+        /// most preferred group it supports, asked for if it sent no share for it. After a
         /// HelloRetryRequest the one share is for the group asked for (``validateSecondHello(_:retry:)``).
         private func chooseKeyShare(_ hello: ClientHello) throws -> KeyShareChoice {
             guard let clientGroups = hello.extensions.supportedGroups, let keyShares = hello.extensions.keyShares else { return .none }
             if retry != nil { return .share(keyShares[0]) }
             let usable = configuration.groups.filter(NamedGroup.supported.contains)
-            for group in usable {
-                if let share = keyShares.first(where: { $0.group == group }) { return .share(share) }
+            if configuration.keyShareSelection == .preferOfferedShares {
+                for group in usable {
+                    if let share = keyShares.first(where: { $0.group == group }) { return .share(share) }
+                }
             }
             guard let group = usable.first(where: clientGroups.contains) else { throw TLSError(.noCommonGroup) }
-            return .retry(group)
+            return keyShares.first(where: { $0.group == group }).map(KeyShareChoice.share) ?? .retry(group)
         }
 
         private func validateSecondHello(_ hello: ClientHello, retry: Retry) throws {

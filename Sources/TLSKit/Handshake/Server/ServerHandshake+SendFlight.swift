@@ -26,9 +26,9 @@ extension ServerHandshake.ExpectClientHello {
         var serverExtensions = ServerHelloExtensions(supportedVersion: .tls13)
         var sharedSecret: SymmetricKey?
         if let share {
-            let ephemeral = try EphemeralKey.generate(group: share.group)
-            sharedSecret = try ephemeral.sharedSecret(peerPublicKey: share.keyExchange)
-            serverExtensions.keyShare = KeyShareEntry(group: share.group, keyExchange: ephemeral.publicKeyBytes)
+            let response = try ServerKeyShare.respond(group: share.group, toClientShare: share.keyExchange)
+            sharedSecret = response.sharedSecret
+            serverExtensions.keyShare = KeyShareEntry(group: share.group, keyExchange: response.keyExchange)
         }
         if let resumed { serverExtensions.preSharedKey = UInt16(resumed.identityIndex) }
         let serverHello = HandshakeMessage.serverHello(
