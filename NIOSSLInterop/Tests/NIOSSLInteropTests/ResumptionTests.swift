@@ -15,8 +15,8 @@ final class ResumptionTests: XCTestCase {
     func testX25519() async throws { try await assertResumption(group: .x25519) }
     func testSecp256r1() async throws { try await assertResumption(group: .secp256r1) }
     func testSecp384r1() async throws { try await assertResumption(group: .secp384r1) }
-    // Post-quantum hybrid, once TLSKit has it: the one line to add.
-    // func testX25519MLKEM768() async throws { try await assertResumption(group: .x25519MLKEM768) }
+    // The post-quantum hybrid (BoringSSL has no other).
+    func testX25519MLKEM768() async throws { try await assertResumption(group: .X25519MLKEM768) }
 
     private func assertResumption(group: NamedGroup, file: StaticString = #filePath, line: UInt = #line) async throws {
         let pki = try InteropPKI()

@@ -10,8 +10,9 @@ final class TLSKitClientTests: XCTestCase {
     func testX25519() async throws { try await assertHandshake(group: .x25519) }
     func testSecp256r1() async throws { try await assertHandshake(group: .secp256r1) }
     func testSecp384r1() async throws { try await assertHandshake(group: .secp384r1) }
-    // Post-quantum hybrid, once TLSKit has it: the one line to add.
-    // func testX25519MLKEM768() async throws { try await assertHandshake(group: .x25519MLKEM768) }
+    // The post-quantum hybrid. BoringSSL has no SecP256r1MLKEM768 or SecP384r1MLKEM1024, so
+    // TLSKit's other two hybrids have no case against it.
+    func testX25519MLKEM768() async throws { try await assertHandshake(group: .X25519MLKEM768) }
 
     // MARK: Cipher suites: TLSKit's client offers one, so BoringSSL's server must take it.
 
@@ -19,18 +20,31 @@ final class TLSKitClientTests: XCTestCase {
     func testAES256GCM() async throws { try await assertHandshake(suite: .TLS_AES_256_GCM_SHA384) }
     func testChaCha20Poly1305() async throws { try await assertHandshake(suite: .TLS_CHACHA20_POLY1305_SHA256) }
 
-    /// TLSKit's client sends an X25519 share by default; a server that takes only P-256 asks
-    /// for it with a HelloRetryRequest (RFC 8446 §4.1.4), which TLSKit answers.
+    /// TLSKit's client sends X25519MLKEM768 and X25519 shares by default; a server that takes
+    /// only P-256 asks for it with a HelloRetryRequest (RFC 8446 §4.1.4), which TLSKit answers.
     func testHelloRetryRequestFromTheServer() async throws {
         try await assertHandshake(
             group: .secp256r1, clientGroups: .defaults, serverGroups: .these([.secp256r1]), usesHelloRetryRequest: true)
     }
 
-    /// Both libraries' defaults: swift-nio-ssl's server prefers X25519MLKEM768, which TLSKit's
-    /// client does not offer, so they settle on X25519 from TLSKit's first key share.
-    /// When TLSKit's client offers X25519MLKEM768 by default, this expects it instead.
+    /// The same for the hybrid, whose share is 1,216 bytes: a TLSKit client that sends only an
+    /// X25519 share is asked for X25519MLKEM768 by a server that takes nothing else.
+    func testHelloRetryRequestForX25519MLKEM768() async throws {
+        try await assertHandshake(
+            group: .X25519MLKEM768, clientGroups: .these([.x25519, .X25519MLKEM768]), serverGroups: .these([.x25519_MLKEM768]),
+            usesHelloRetryRequest: true)
+    }
+
+    /// Both libraries' defaults: both put X25519MLKEM768 first and TLSKit's client sends a share
+    /// for it, so BoringSSL's server takes the hybrid at once.
     func testDefaultGroups() async throws {
-        try await assertHandshake(group: .x25519, clientGroups: .defaults, serverGroups: .defaults)
+        try await assertHandshake(group: .X25519MLKEM768, clientGroups: .defaults, serverGroups: .defaults)
+    }
+
+    /// A swift-nio-ssl server configured without the hybrid takes the X25519 share that TLSKit's
+    /// client sends beside the hybrid one, without a HelloRetryRequest.
+    func testClassicalServerTakesTheX25519Share() async throws {
+        try await assertHandshake(group: .x25519, clientGroups: .defaults, serverGroups: .these([.x25519, .secp256r1, .secp384r1]))
     }
 
     // MARK: The case

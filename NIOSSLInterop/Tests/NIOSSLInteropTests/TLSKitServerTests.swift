@@ -10,8 +10,9 @@ final class TLSKitServerTests: XCTestCase {
     func testX25519() async throws { try await assertHandshake(group: .x25519) }
     func testSecp256r1() async throws { try await assertHandshake(group: .secp256r1) }
     func testSecp384r1() async throws { try await assertHandshake(group: .secp384r1) }
-    // Post-quantum hybrid, once TLSKit has it: the one line to add.
-    // func testX25519MLKEM768() async throws { try await assertHandshake(group: .x25519MLKEM768) }
+    // The post-quantum hybrid. BoringSSL has no SecP256r1MLKEM768 or SecP384r1MLKEM1024, so
+    // TLSKit's other two hybrids have no case against it.
+    func testX25519MLKEM768() async throws { try await assertHandshake(group: .X25519MLKEM768) }
 
     // MARK: Cipher suites: TLSKit's server offers one, BoringSSL's client offers all three.
 
@@ -26,12 +27,25 @@ final class TLSKitServerTests: XCTestCase {
             group: .secp256r1, clientGroups: .these([.x25519, .secp256r1]), serverGroups: .these([.secp256r1]), usesHelloRetryRequest: true)
     }
 
-    /// swift-nio-ssl's default groups put X25519MLKEM768 first, with key shares for it and for
-    /// X25519. A server that does not take the hybrid must skip its share and settle on X25519
-    /// without a HelloRetryRequest.
-    /// When TLSKit's server takes X25519MLKEM768 by default, this expects it instead.
-    func testSwiftNIOSSLDefaultGroups() async throws {
-        try await assertHandshake(group: .x25519, clientGroups: .defaults, serverGroups: .defaults)
+    /// BoringSSL sends one post-quantum and one classical key share whatever their order in its
+    /// list, so it cannot be made to need a HelloRetryRequest for the hybrid (TLSKitClientTests
+    /// covers that from the other side). Listing X25519 first puts the hybrid in the second share,
+    /// which a server that takes only the hybrid must find.
+    func testX25519MLKEM768FromTheSecondKeyShare() async throws {
+        try await assertHandshake(
+            group: .X25519MLKEM768, clientGroups: .these([.x25519, .x25519_MLKEM768]), serverGroups: .these([.X25519MLKEM768]))
+    }
+
+    /// Both libraries' defaults: swift-nio-ssl's client sends key shares for X25519MLKEM768 and
+    /// X25519, and TLSKit's server, preferring the hybrids, takes X25519MLKEM768 at once.
+    func testDefaultGroups() async throws {
+        try await assertHandshake(group: .X25519MLKEM768, clientGroups: .defaults, serverGroups: .defaults)
+    }
+
+    /// A TLSKit server configured without the hybrids skips swift-nio-ssl's hybrid share and takes
+    /// its X25519 share, without a HelloRetryRequest.
+    func testClassicalServerTakesTheX25519Share() async throws {
+        try await assertHandshake(group: .x25519, clientGroups: .defaults, serverGroups: .these([.x25519, .secp256r1, .secp384r1]))
     }
 
     // MARK: The case
