@@ -37,7 +37,7 @@ struct Outcome: Sendable {
         }.count
     }
 
-    /// Whether a TLSKit end saw the peer's close_notify answered (a clean TLS shutdown).
+    /// Whether a TLSKit end saw close_notify both ways (a clean TLS shutdown).
     var completedShutdown: Bool { events.contains(.shutdownCompleted) }
 }
 
