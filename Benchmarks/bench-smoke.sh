@@ -19,6 +19,7 @@ bin="$(swift build -c "$configuration" --package-path Benchmarks "${scratch[@]}"
 # TLSKit's under both crypto providers (tlskitbssl* on the opt-in BoringSSL one).
 expected="tlskit_full_hs_notickets hs/s
 tlskit_full_hs_x25519 hs/s
+tlskit_full_hs_x25519mlkem768 hs/s
 tlskit_full_hs_x25519_server_side hs/s
 tlskit_full_hs_x25519_client_side hs/s
 tlskit_resumed_hs_psk_dhe hs/s
@@ -29,14 +30,20 @@ tlskit_mem_server_heap_per_conn bytes
 tlskit_mem_pair_rss_per_conn bytes
 tlskit_mem_pair_heap_per_conn bytes
 tlskitnio_full_hs_x25519 hs/s
+tlskitnio_full_hs_x25519mlkem768 hs/s
 tlskitnio_full_hs_x25519_server_side hs/s
 tlskitnio_full_hs_x25519_client_side hs/s
 niossl_full_hs_x25519 hs/s
+niossl_full_hs_x25519mlkem768 hs/s
 niossl_full_hs_x25519_server_side hs/s
 niossl_full_hs_x25519_client_side hs/s
 tlskitnio_bulk_aes128gcm_16k MB/s
 niossl_bulk_aes128gcm_16k MB/s
 nio_harness_bulk_16k MB/s
+tlskit_wire_full_hs_x25519_client_bytes bytes
+tlskit_wire_full_hs_x25519_server_bytes bytes
+tlskit_wire_full_hs_x25519mlkem768_client_bytes bytes
+tlskit_wire_full_hs_x25519mlkem768_server_bytes bytes
 openssl_full_hs_notickets hs/s
 openssl_full_hs_x25519 hs/s
 openssl_resumed_hs_psk_dhe hs/s
@@ -47,6 +54,7 @@ limit_resumed_hs hs/s
 limit_bulk_aes128gcm_16k MB/s
 tlskitbssl_full_hs_notickets hs/s
 tlskitbssl_full_hs_x25519 hs/s
+tlskitbssl_full_hs_x25519mlkem768 hs/s
 tlskitbssl_full_hs_x25519_server_side hs/s
 tlskitbssl_full_hs_x25519_client_side hs/s
 tlskitbssl_resumed_hs_psk_dhe hs/s
@@ -57,6 +65,7 @@ tlskitbssl_mem_server_heap_per_conn bytes
 tlskitbssl_mem_pair_rss_per_conn bytes
 tlskitbssl_mem_pair_heap_per_conn bytes
 tlskitbsslnio_full_hs_x25519 hs/s
+tlskitbsslnio_full_hs_x25519mlkem768 hs/s
 tlskitbsslnio_full_hs_x25519_server_side hs/s
 tlskitbsslnio_full_hs_x25519_client_side hs/s
 tlskitbsslnio_bulk_aes128gcm_16k MB/s"

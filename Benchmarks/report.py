@@ -63,6 +63,8 @@ def targets():
              *ratio(f"{nio}_full_hs_x25519_server_side", "niossl_full_hs_x25519_server_side"), need["server"], True),
             (f"{provider}: client side through NIO / swift-nio-ssl client side (reference)",
              *ratio(f"{nio}_full_hs_x25519_client_side", "niossl_full_hs_x25519_client_side"), None, True),
+            (f"{provider}: X25519MLKEM768 full hs through NIO / swift-nio-ssl (reference: no worse than X25519's)",
+             *ratio(f"{nio}_full_hs_x25519mlkem768", "niossl_full_hs_x25519mlkem768"), None, True),
             (f"{provider}: bulk through NIO / swift-nio-ssl",
              *ratio(f"{nio}_bulk_aes128gcm_16k", "niossl_bulk_aes128gcm_16k"), need["bulk"], True),
             (f"{provider}: resumed / OpenSSL resumed",

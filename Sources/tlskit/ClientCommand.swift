@@ -132,12 +132,9 @@ struct ClientCommand: ParsableCommand {
         if let suites = try common.cipherSuites() { configuration.cipherSuites = suites }
         if let groups = try common.namedGroups() {
             configuration.groups = groups
-            // The first group gets a key share; a hybrid first also brings the first classical
-            // group's share, as the default does, so a server without the hybrid needs no retry.
-            configuration.keyShareGroups = Array(groups.prefix(1))
-            if groups.first?.isHybrid == true, let classical = groups.first(where: { !$0.isHybrid }) {
-                configuration.keyShareGroups.append(classical)
-            }
+            // No explicit shares: the first group gets one, and a hybrid first also brings the
+            // first classical group's, so a server without the hybrid needs no retry.
+            configuration.keyShareGroups = []
         }
         configuration.applicationProtocols = common.applicationProtocols()
         configuration.certificate = try common.certifiedKey()

@@ -7,6 +7,13 @@ struct BenchContext {
     let pki: PKI
     var tlskit: TLSKitSetup
 
+    /// The same context with both TLSKit sides offering only `group`.
+    func using(group: NamedGroup) -> BenchContext {
+        var context = self
+        context.tlskit.group = group
+        return context
+    }
+
     /// The same context with TLSKit's record layer on `provider`.
     func using(_ provider: CryptoProvider) -> BenchContext {
         var context = self
@@ -41,8 +48,19 @@ extension Benchmark {
             let sides = try NIOFigures.fullHandshakeSides($0, .niossl($0.pki))
             return [sides.server, sides.client]
         },
+        Benchmark("niossl_full_hs_x25519mlkem768", "hs/s") {
+            try NIOFigures.fullHandshakes($0, .niossl($0.pki, group: .X25519MLKEM768))
+        },
         Benchmark("niossl_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .niossl($0.pki)) },
         Benchmark("nio_harness_bulk_16k", "MB/s", NIOFigures.harnessBulk),
+        Benchmark(figures: [("tlskit_wire_full_hs_x25519_client_bytes", "bytes"), ("tlskit_wire_full_hs_x25519_server_bytes", "bytes")]) {
+            try CoreFigures.wireBytes($0, group: .x25519)
+        },
+        Benchmark(figures: [
+            ("tlskit_wire_full_hs_x25519mlkem768_client_bytes", "bytes"), ("tlskit_wire_full_hs_x25519mlkem768_server_bytes", "bytes"),
+        ]) {
+            try CoreFigures.wireBytes($0, group: .X25519MLKEM768)
+        },
         Benchmark("openssl_full_hs_notickets", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 0) },
         Benchmark("openssl_full_hs_x25519", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 2) },
         Benchmark("openssl_resumed_hs_psk_dhe", "hs/s", OpenSSLFigures.resumedHandshakes),
@@ -64,6 +82,9 @@ extension Benchmark {
                 let sides = try CoreFigures.fullHandshakeSides($0)
                 return [sides.server, sides.client]
             },
+            Benchmark("\(core)_full_hs_x25519mlkem768", "hs/s") {
+                try CoreFigures.fullHandshakes($0.using(group: .X25519MLKEM768), ticketCount: 2)
+            },
             Benchmark("\(core)_resumed_hs_psk_dhe", "hs/s", CoreFigures.resumedHandshakes),
             Benchmark("\(core)_bulk_aes128gcm_16k", "MB/s") { try CoreFigures.bulk($0, suite: .TLS_AES_128_GCM_SHA256) },
             Benchmark("\(core)_bulk_chacha20poly1305_16k", "MB/s") { try CoreFigures.bulk($0, suite: .TLS_CHACHA20_POLY1305_SHA256) },
@@ -79,6 +100,10 @@ extension Benchmark {
             Benchmark(figures: [("\(nio)_full_hs_x25519_server_side", "hs/s"), ("\(nio)_full_hs_x25519_client_side", "hs/s")]) {
                 let sides = try NIOFigures.fullHandshakeSides($0, .tlskit($0.tlskit))
                 return [sides.server, sides.client]
+            },
+            Benchmark("\(nio)_full_hs_x25519mlkem768", "hs/s") {
+                let context = $0.using(group: .X25519MLKEM768)
+                return try NIOFigures.fullHandshakes(context, .tlskit(context.tlskit))
             },
             Benchmark("\(nio)_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .tlskit($0.tlskit)) },
         ].map { $0.using(provider) }

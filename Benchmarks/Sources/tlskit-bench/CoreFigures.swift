@@ -10,11 +10,26 @@ enum CoreFigures {
         return try context.budget.medianRate { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 let pair = try TLSKitPair.handshake(client: client, server: server)
-                guard pair.client.receivedTicketCount == ticketCount, pair.client.negotiatedParameters?.isResumed == false else {
-                    throw TLSKitPair.Failure(description: "expected a full handshake and \(ticketCount) tickets")
+                guard pair.client.receivedTicketCount == ticketCount, pair.client.negotiatedParameters?.isResumed == false,
+                    pair.client.negotiatedParameters?.group == context.tlskit.group
+                else {
+                    throw TLSKitPair.Failure(description: "expected a full handshake over \(context.tlskit.group) and \(ticketCount) tickets")
                 }
             }
         }
+    }
+
+    /// The bytes each side sends in one full handshake over `group` (2 tickets): every record,
+    /// headers included, as it would go on the wire.
+    static func wireBytes(_ context: BenchContext, group: NamedGroup) throws -> [Double] {
+        let context = context.using(group: group)
+        let pair = try TLSKitPair.handshake(
+            client: context.tlskit.clientConfiguration(sessionStore: StoreOnlySessionStore()),
+            server: context.tlskit.serverConfiguration())
+        guard pair.client.negotiatedParameters?.group == group else {
+            throw TLSKitPair.Failure(description: "the handshake did not agree on \(group)")
+        }
+        return [Double(pair.clientBytesSent), Double(pair.serverBytesSent)]
     }
 
     /// The default full handshake (2 tickets), counting only the time inside each side's calls.

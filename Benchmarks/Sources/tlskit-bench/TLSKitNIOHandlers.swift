@@ -8,12 +8,13 @@ extension HandlerFactory {
     static func tlskit(_ setup: TLSKitSetup) -> HandlerFactory {
         let server = setup.serverConfiguration()
         let client = setup.clientConfiguration(sessionStore: StoreOnlySessionStore())
+        let group = setup.group
         return HandlerFactory(
             client: { try TLSHandler(clientConfiguration: client, serverName: PKI.serverName) },
             server: { try TLSHandler(serverConfiguration: server) },
             isHandshakeCompletion: { event in
                 guard case .handshakeCompleted(let parameters)? = event as? TLSUserEvent else { return false }
-                return parameters.cipherSuite == .TLS_AES_128_GCM_SHA256 && parameters.group == .x25519
+                return parameters.cipherSuite == .TLS_AES_128_GCM_SHA256 && parameters.group == group
             })
     }
 }

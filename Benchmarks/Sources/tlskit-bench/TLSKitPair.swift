@@ -4,6 +4,9 @@ import TLSKit
 struct TLSKitPair {
     let client: ClientConnection
     let server: ServerConnection
+    /// What each side sent during the handshake (records, headers included).
+    var clientBytesSent = 0
+    var serverBytesSent = 0
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -21,13 +24,16 @@ struct TLSKitPair {
         }
         let server = try meter.server { try ServerConnection(configuration: serverConfiguration) }
         var fromClient = meter.client { client.takeOutput() }
+        var sent = (client: 0, server: 0)
         // Two round trips at most: hello → flight, Finished → tickets.
         for _ in 0..<4 where !fromClient.isEmpty {
+            sent.client += fromClient.count
             let fromServer = try meter.server {
                 try server.receive(fromClient)
                 while server.nextEvent() != nil {}
                 return server.takeOutput()
             }
+            sent.server += fromServer.count
             if fromServer.isEmpty { break }
             fromClient = try meter.client {
                 try client.receive(fromServer)
@@ -38,7 +44,7 @@ struct TLSKitPair {
         guard client.isHandshakeComplete, server.isHandshakeComplete else {
             throw Failure(description: "the in-memory handshake did not complete")
         }
-        return TLSKitPair(client: client, server: server)
+        return TLSKitPair(client: client, server: server, clientBytesSent: sent.client, serverBytesSent: sent.server)
     }
 
     static func handshake(client: ClientConfiguration, server: ServerConfiguration) throws -> TLSKitPair {

@@ -1,13 +1,16 @@
 import Foundation
 import TLSKit
 
-/// TLSKit configurations for the common set-up: TLS 1.3, X25519 only, one suite, the client
-/// verifying the chain against the bench root and the name `localhost`.
+/// TLSKit configurations for the common set-up: TLS 1.3, one group (X25519 unless a figure
+/// says otherwise), one suite, the client verifying the chain against the bench root and the
+/// name `localhost`.
 struct TLSKitSetup {
     let pki: PKI
     let certifiedKey: CertifiedKey
     /// The record layer's crypto provider: swift-crypto's public API unless a figure says otherwise.
     var provider = CryptoProvider.swiftCrypto
+    /// The only group either side offers, so the client sends exactly one key share.
+    var group = NamedGroup.x25519
 
     init(pki: PKI) throws {
         self.pki = pki
@@ -17,7 +20,7 @@ struct TLSKitSetup {
     func serverConfiguration(suite: CipherSuite = .TLS_AES_128_GCM_SHA256, ticketCount: Int = 2) -> ServerConfiguration {
         var configuration = ServerConfiguration(certificate: certifiedKey)
         configuration.cipherSuites = [suite]
-        configuration.groups = [.x25519]
+        configuration.groups = [group]
         configuration.ticketCount = ticketCount
         configuration.cryptoProvider = provider
         return configuration
@@ -29,8 +32,8 @@ struct TLSKitSetup {
         configuration.trustRoots = .certificates([pki.root])
         configuration.certificateVerification = .fullVerification
         configuration.cipherSuites = [suite]
-        configuration.groups = [.x25519]
-        configuration.keyShareGroups = [.x25519]
+        configuration.groups = [group]
+        configuration.keyShareGroups = [group]
         configuration.sessionStore = sessionStore
         configuration.cryptoProvider = provider
         return configuration

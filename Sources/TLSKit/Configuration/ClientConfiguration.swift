@@ -26,8 +26,10 @@ public struct ClientConfiguration: Sendable {
     ///
     /// By default X25519MLKEM768 and X25519, as BoringSSL, OpenSSL 3.5, rustls and Go send: a
     /// server that knows the hybrid uses it, and one that does not still finds X25519 without a
-    /// HelloRetryRequest. The hybrid share costs 1,216 bytes in the ClientHello. Each group here
-    /// must also be in ``groups``: a configuration that narrows ``groups`` narrows this too.
+    /// HelloRetryRequest. The hybrid share costs 1,216 bytes in the ClientHello. A configuration
+    /// that narrows ``groups`` narrows this too: only the groups also in ``groups`` get a share,
+    /// and when none is left the first of ``groups`` gets one (with the first classical group's,
+    /// if that first group is a hybrid).
     public var keyShareGroups: [NamedGroup] = [.X25519MLKEM768, .x25519]
     /// Signature schemes accepted from the server, in preference order.
     public var signatureSchemes: [SignatureScheme] = SignatureScheme.supported
@@ -64,8 +66,23 @@ public struct ClientConfiguration: Sendable {
     func validate() throws {
         guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
         guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
-        for group in keyShareGroups where !groups.contains(group) || !NamedGroup.supported.contains(group) {
-            throw TLSError.configuration("key share group \(group) is not in the supported groups")
+        for group in keyShareGroups where !NamedGroup.supported.contains(group) {
+            throw TLSError.configuration("key share group \(group) is not one TLSKit implements")
         }
+        guard Set(keyShareGroups).count == keyShareGroups.count else {
+            // RFC 8446 §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same group."
+            throw TLSError.configuration("a key share group is listed twice")
+        }
+    }
+
+    /// The groups the first ClientHello carries shares for: ``keyShareGroups`` narrowed to the
+    /// offered ``groups``, or, when that leaves none, the first offered group (and the first
+    /// classical one after a hybrid, so that a server without the hybrid needs no retry).
+    var effectiveKeyShareGroups: [NamedGroup] {
+        let offered = groups.filter(NamedGroup.supported.contains)
+        let narrowed = keyShareGroups.filter(offered.contains)
+        guard narrowed.isEmpty, let first = offered.first else { return narrowed }
+        guard first.isHybrid, let classical = offered.first(where: { !$0.isHybrid }) else { return [first] }
+        return [first, classical]
     }
 }

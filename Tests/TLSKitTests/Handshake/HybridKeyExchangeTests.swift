@@ -154,3 +154,34 @@ final class HybridKeyExchangeTests: XCTestCase {
         try assertNegotiated(resumed, .X25519MLKEM768, retried: true, resumed: true)
     }
 }
+
+/// Narrowing `groups` narrows the key shares too, instead of refusing the configuration.
+final class KeyShareNarrowingTests: XCTestCase {
+    func testSharesFollowTheOfferedGroups() throws {
+        var client = ClientConfiguration()
+        XCTAssertEqual(client.effectiveKeyShareGroups, [.X25519MLKEM768, .x25519])
+        client.groups = [.x25519, .secp256r1]
+        XCTAssertEqual(client.effectiveKeyShareGroups, [.x25519])
+        client.groups = [.secp384r1, .secp256r1]
+        XCTAssertEqual(client.effectiveKeyShareGroups, [.secp384r1], "none left: the first offered group")
+        client.groups = [.SecP256r1MLKEM768, .secp256r1, .x25519]
+        XCTAssertEqual(client.effectiveKeyShareGroups, [.x25519], "the default shares still offered keep theirs")
+        client.keyShareGroups = []
+        XCTAssertEqual(client.effectiveKeyShareGroups, [.SecP256r1MLKEM768, .secp256r1], "a hybrid first brings a classical share")
+        client.groups = [.x25519, .X25519MLKEM768]
+        XCTAssertEqual(client.effectiveKeyShareGroups, [.x25519])
+        XCTAssertNoThrow(try client.validate())
+        client.keyShareGroups = [.x25519, .x25519]
+        XCTAssertThrowsError(try client.validate())
+    }
+
+    func testAClientOfferingOnlyClassicalGroupsHandshakesWithTheDefaults() throws {
+        let certified = TestPKI.certifiedKey()
+        var client = TestPKI.clientConfiguration(trusting: certified)
+        client.groups = [.secp256r1]
+        let pair = try ConnectionPair(clientConfiguration: client, serverConfiguration: TestPKI.serverConfiguration(certified))
+        try pair.exchange()
+        XCTAssertEqual(pair.client.negotiatedParameters?.group, .secp256r1)
+        XCTAssertEqual(pair.client.negotiatedParameters?.usedHelloRetryRequest, false)
+    }
+}

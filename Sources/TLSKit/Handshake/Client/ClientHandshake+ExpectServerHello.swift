@@ -20,7 +20,7 @@ extension ClientHandshake {
             try configuration.validate()
             let now = configuration.time.now
             let suites = configuration.cipherSuites.filter(\.isSupported)
-            let keys = try configuration.keyShareGroups.map { try ClientKeyShare.generate(group: $0) }
+            let keys = try configuration.effectiveKeyShareGroups.map { try ClientKeyShare.generate(group: $0) }
             var extensions = ClientHelloExtensions()
             // RFC 6066 §3: SNI carries host names only, never address literals.
             if let serverName, !ServerNameKind.isAddressLiteral(serverName) { extensions.serverName = serverName }
