@@ -4,7 +4,7 @@
 # independent of the machine's load, unlike timings. Needs perf with uprobes (Debian's
 # linux-perf) and the rights to add probes.
 #
-#   Benchmarks/count-calls.sh [--resumed] [BENCH_BINARY]
+#   Benchmarks/count-calls.sh [--resumed] [--boringssl] [BENCH_BINARY]
 #
 # Each probe counts the calls of `--profile-iterations 600` and of `100`; the difference,
 # divided by 500, leaves the set-up out. The probes are removed afterwards.
@@ -15,6 +15,11 @@ what="handshake pair"
 if [[ "${1:-}" == "--resumed" ]]; then
     mode=(--profile-resumptions)
     what="resumption pair"
+    shift
+fi
+# --boringssl: on the opt-in BoringSSL crypto provider rather than the default one.
+if [[ "${1:-}" == "--boringssl" ]]; then
+    mode+=(--profile-boringssl)
     shift
 fi
 bench="${1:-}"

@@ -1,6 +1,7 @@
 /// What the command line asked for.
 ///
-///     tlskit-bench [--seconds S] [--only LIST] [--connections N] [--profile-iterations N [--profile-resumptions]]
+///     tlskit-bench [--seconds S] [--only LIST] [--connections N]
+///                  [--profile-iterations N [--profile-resumptions] [--profile-boringssl]]
 ///                  [--list] [--primitives]
 struct Options {
     /// Time budget of each figure, warm-up included.
@@ -13,6 +14,8 @@ struct Options {
     var profileIterations: Int?
     /// With `profileIterations`: resumptions (one new ticket each) instead of full handshakes.
     var profileResumptions = false
+    /// With `profileIterations`: on the opt-in BoringSSL crypto provider instead of the default.
+    var profileBoringSSL = false
     /// Print the figure names and exit.
     var listOnly = false
     /// Print what single swift-crypto calls cost (comments) and exit.
@@ -20,12 +23,14 @@ struct Options {
 
     static let usage = """
         usage: tlskit-bench [--seconds S] [--only NAME[,NAME...]] [--connections N]
-                            [--profile-iterations N [--profile-resumptions]] [--list] [--primitives]
+                            [--profile-iterations N [--profile-resumptions] [--profile-boringssl]]
+                            [--list] [--primitives]
           --seconds S              time budget of each figure (default 2)
           --only LIST              comma-separated figure names or name prefixes
           --connections N          idle connections held by the memory figures (default 10000)
           --profile-iterations N   run exactly N full handshakes (tlskit, no tickets) for a profiler
           --profile-resumptions    with --profile-iterations: N resumptions (one new ticket each)
+          --profile-boringssl      with --profile-iterations: on the BoringSSL crypto provider
           --list                   print the figure names and units
           --primitives             print what single swift-crypto calls cost, as comments
         """
@@ -61,6 +66,8 @@ struct Options {
                 profileIterations = count
             case "--profile-resumptions":
                 profileResumptions = true
+            case "--profile-boringssl":
+                profileBoringSSL = true
             case "--list":
                 listOnly = true
             case "--primitives":

@@ -34,6 +34,7 @@ do {
 }
 
 if let iterations = options.profileIterations {
+    let context = options.profileBoringSSL ? context.using(.boringSSL) : context
     do {
         if options.profileResumptions {
             try profileResumptions(context, iterations: iterations)
