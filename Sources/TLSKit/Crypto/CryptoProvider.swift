@@ -1,16 +1,18 @@
-/// Where a connection's record protection comes from: rustls's `CryptoProvider`, for the record
-/// layer. Each traffic key gets one record cipher, made when the key is installed and used for
-/// every record under it.
+/// Where a connection's record protection and key schedule HMACs come from: rustls's
+/// `CryptoProvider`, for the record layer and the key schedule. Each traffic key gets one record
+/// cipher, made when the key is installed and used for every record under it; each secret gets
+/// one keyed HMAC, used for every label derived from it.
 ///
 /// - ``swiftCrypto``: swift-crypto's public API. Always available.
 /// - `boringSSL`: the BoringSSL that swift-crypto links, called directly: one AEAD context per
-///   traffic key, records sealed in place in the connection's buffer. Available only when the
+///   traffic key, records sealed and opened where the caller's bytes are, HMACs on BoringSSL's
+///   plain SHA-2 structs (copying one allocates nothing). Available only when the
 ///   package is built with the `BoringSSLProvider` trait, and the default then. It relies on a
 ///   module swift-crypto does not publish as a product (`CCryptoBoringSSL`), so a swift-crypto
 ///   release may break it; no second copy of BoringSSL is vendored.
 ///
-/// Key exchange, signatures and certificates always go through swift-crypto and
-/// swift-certificates.
+/// Key exchange, signatures, certificates and the transcript hash always go through swift-crypto
+/// and swift-certificates.
 public struct CryptoProvider: Sendable, Hashable, CustomStringConvertible {
     enum Kind: Sendable, Hashable {
         case swiftCrypto
