@@ -78,18 +78,18 @@ extension KeySchedule {
             }
         }
 
-        private static let swiftCryptoSHA256 = Constants(hash: .sha256, provider: .swiftCrypto)
-        private static let swiftCryptoSHA384 = Constants(hash: .sha384, provider: .swiftCrypto)
+        private static let sharedSwiftCryptoSHA256 = Constants(hash: .sha256, provider: .swiftCrypto)
+        private static let sharedSwiftCryptoSHA384 = Constants(hash: .sha384, provider: .swiftCrypto)
         #if BoringSSLProvider
-        private static let boringSSLSHA256 = Constants(hash: .sha256, provider: .boringSSL)
-        private static let boringSSLSHA384 = Constants(hash: .sha384, provider: .boringSSL)
+        private static let sharedBoringSSLSHA256 = Constants(hash: .sha256, provider: .boringSSL)
+        private static let sharedBoringSSLSHA384 = Constants(hash: .sha384, provider: .boringSSL)
         #endif
 
         private static func constants(_ hash: SuiteHash, _ provider: CryptoProvider) -> Constants {
             switch provider.kind {
-            case .swiftCrypto: return hash == .sha256 ? swiftCryptoSHA256 : swiftCryptoSHA384
+            case .swiftCrypto: return hash == .sha256 ? sharedSwiftCryptoSHA256 : sharedSwiftCryptoSHA384
             #if BoringSSLProvider
-            case .boringSSL: return hash == .sha256 ? boringSSLSHA256 : boringSSLSHA384
+            case .boringSSL: return hash == .sha256 ? sharedBoringSSLSHA256 : sharedBoringSSLSHA384
             #endif
             }
         }
