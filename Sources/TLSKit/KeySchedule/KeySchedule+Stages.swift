@@ -59,8 +59,9 @@ extension KeySchedule {
             return Handshake(StageSecret(suite: suite, secret: derivedSalt.extract(inputKeyMaterial: input), like: secret))
         }
 
-        /// The secrets every handshake of one hash and provider shares, keyed once.
-        private struct Constants: Sendable {
+        /// The secrets every handshake of one hash and provider shares, keyed once. A class, so
+        /// that taking them is one retain rather than one per hash state.
+        private final class Constants: Sendable {
             /// The absent salt of the Early Secret's HKDF-Extract (RFC 5869 §2.2: Hash.length
             /// zeros, which HMAC pads the same as no bytes).
             let zeroSalt: KeyedSecret
