@@ -14,6 +14,7 @@ public final class ClientConnection: TLSConnection {
     /// A client connection whose ClientHello is already waiting in ``TLSConnection/takeOutput()``.
     ///
     /// - Parameters:
+    ///   - configuration: how to negotiate, whom to trust, and where sessions are kept.
     ///   - serverName: checked against the server's certificate, sent in SNI unless it is an
     ///     address, and the key under which received sessions are stored.
     ///   - session: a session to resume (as read with ``ClientSession/init(pemEncoded:)``); without

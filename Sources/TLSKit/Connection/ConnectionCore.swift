@@ -4,7 +4,7 @@ import Foundation
 /// reassembly, the output and events queues, application data and the limits.
 ///
 /// Each ``ServerConnection`` and ``ClientConnection`` owns one, next to its own handshake state
-/// machine, and passes itself as the ``ConnectionRole`` to the calls that reach that machine.
+/// machine, and passes itself as the connection role to the calls that reach that machine.
 /// Nothing of it is public but the type: the API is ``TLSConnection``'s.
 public final class ConnectionCore {
     private(set) var failure: TLSError?

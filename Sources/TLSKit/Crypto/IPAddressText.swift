@@ -25,6 +25,8 @@ enum IPAddressText {
             inet_ntop(family, source.baseAddress, &buffer, socklen_t(buffer.count))
         }
         guard result != nil else { return nil }
-        return String(cString: buffer)
+        // The text ends at the first NUL inet_ntop wrote.
+        let text = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: text, as: UTF8.self)
     }
 }
