@@ -63,7 +63,10 @@ public struct ClientConfiguration: Sendable {
 
     public init() {}
 
-    func validate() throws {
+    /// Throws ``TLSError`` for a configuration no connection can use, or one that would accept
+    /// what it should refuse. Every connection made with it calls this; call it at start-up to
+    /// fail there instead.
+    public func validate() throws {
         guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
         guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
         for group in keyShareGroups where !NamedGroup.supported.contains(group) {
@@ -72,6 +75,11 @@ public struct ClientConfiguration: Sendable {
         guard Set(keyShareGroups).count == keyShareGroups.count else {
             // RFC 8446 §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same group."
             throw TLSError.configuration("a key share group is listed twice")
+        }
+        // Verification against no roots can only fail: say so when the configuration is used,
+        // not as a certificate error on every connection (a machine without a CA bundle).
+        if certificateVerification != .insecureNoVerification && trustRoots.certificates.isEmpty {
+            throw TLSError.configuration("certificate verification is on and the trust roots are empty")
         }
     }
 

@@ -105,7 +105,10 @@ public struct ServerConfiguration: Sendable {
         return certificates[0]
     }
 
-    func validate() throws {
+    /// Throws ``TLSError`` for a configuration no connection can use, or one that would accept
+    /// what it should refuse. Every connection made with it calls this; call it at start-up to
+    /// fail there instead.
+    public func validate() throws {
         guard !certificates.isEmpty else { throw TLSError.configuration("a server needs at least one certificate") }
         guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
         guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
@@ -113,5 +116,10 @@ public struct ServerConfiguration: Sendable {
         guard ticketLifetime <= 604_800 else { throw TLSError.configuration("ticket lifetime \(ticketLifetime) s exceeds 7 days (RFC 8446 §4.6.1)") }
         guard maximumPSKIdentities >= 1 else { throw TLSError.configuration("maximumPSKIdentities must be at least 1") }
         guard ticketAgeTolerance >= 0 else { throw TLSError.configuration("ticketAgeTolerance must be zero or more seconds") }
+        // A server that asks for client certificates against no roots could accept none: a
+        // mistake (an empty or missing bundle) better refused now than found in production.
+        if let roots = clientAuthentication.trustRoots, roots.certificates.isEmpty {
+            throw TLSError.configuration("client authentication needs trust roots, and the configured roots are empty")
+        }
     }
 }

@@ -92,6 +92,9 @@ public final class ServerConnection: TLSConnection {
         guard let roots = trustRoots ?? configuration.clientAuthentication.trustRoots else {
             throw TLSError.configuration("post-handshake authentication needs trust roots for client certificates")
         }
+        guard !roots.certificates.isEmpty else {
+            throw TLSError.configuration("post-handshake authentication needs trust roots, and the roots given are empty")
+        }
         try core.step(role: self) { output in
             try machine.withConnected("requestClientCertificate") {
                 try $0.requestClientCertificate(trustRoots: roots, required: required, output: &output)

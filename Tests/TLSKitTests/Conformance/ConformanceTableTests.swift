@@ -283,7 +283,7 @@ final class ConformanceTableTests: XCTestCase {
                 server: { $0.clientAuthentication = .optional(trustRoots: .certificates([TestPKI.certifiedKey().chain[0]])) })
         },
         Row("§4.4.2.4", "no client certificate when one is required", .server, .fails(.certificateRequired, .handshakeFailure, .protected)) {
-            try .serverReceivingClientFlight(server: { $0.clientAuthentication = .required(trustRoots: .certificates([])) })
+            try .serverReceivingClientFlight(server: { $0.clientAuthentication = .required(trustRoots: .certificates($0.certificates[0].chain)) })
         },
         // §4.4.3: the server signs with a scheme the client offered (the RFC names no alert: a wrong field is an
         // illegal_parameter, §6.2); a signature that does not verify is a decrypt_error.

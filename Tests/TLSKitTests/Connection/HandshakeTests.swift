@@ -202,7 +202,7 @@ final class HandshakeTests: XCTestCase {
     func testMissingClientCertificateWhenRequired() throws {
         let serverKey = TestPKI.certifiedKey()
         var server = TestPKI.serverConfiguration(serverKey)
-        server.clientAuthentication = .required(trustRoots: .certificates([]))
+        server.clientAuthentication = .required(trustRoots: .certificates(serverKey.chain))
         let pair = try ConnectionPair(clientConfiguration: TestPKI.clientConfiguration(trusting: serverKey), serverConfiguration: server)
         XCTAssertThrowsError(try pair.exchange()) { error in
             XCTAssertEqual((error as? TLSError)?.alertSent, .certificateRequired)
@@ -212,11 +212,35 @@ final class HandshakeTests: XCTestCase {
     func testOptionalClientCertificateMayBeAbsent() throws {
         let serverKey = TestPKI.certifiedKey()
         var server = TestPKI.serverConfiguration(serverKey)
-        server.clientAuthentication = .optional(trustRoots: .certificates([]))
+        server.clientAuthentication = .optional(trustRoots: .certificates(serverKey.chain))
         let pair = try ConnectionPair(clientConfiguration: TestPKI.clientConfiguration(trusting: serverKey), serverConfiguration: server)
         try pair.exchange()
         XCTAssertEqual(pair.server.negotiatedParameters?.peerCertificates, [])
         try assertDataFlowsBothWays(pair)
+    }
+
+    func testClientAuthenticationAgainstNoRootsIsRefusedWhenConfigured() throws {
+        let serverKey = TestPKI.certifiedKey()
+        for authentication in [ClientAuthentication.required(trustRoots: .certificates([])), .optional(trustRoots: .certificates([]))] {
+            var server = TestPKI.serverConfiguration(serverKey)
+            server.clientAuthentication = authentication
+            XCTAssertThrowsError(try server.validate()) { XCTAssertEqual(($0 as? TLSError)?.code, .invalidConfiguration) }
+            XCTAssertThrowsError(try ServerConnection(configuration: server)) { XCTAssertEqual(($0 as? TLSError)?.code, .invalidConfiguration) }
+        }
+        let pair = try connect()
+        XCTAssertThrowsError(try pair.server.requestClientCertificate(trustRoots: .certificates([]))) {
+            XCTAssertEqual(($0 as? TLSError)?.code, .invalidConfiguration)
+        }
+        XCTAssertNil(pair.server.error, "a refused request leaves the connection as it was")
+    }
+
+    func testVerifyingClientAgainstNoRootsIsRefusedWhenConfigured() throws {
+        var client = ClientConfiguration()
+        client.trustRoots = .certificates([])
+        XCTAssertThrowsError(try client.validate()) { XCTAssertEqual(($0 as? TLSError)?.code, .invalidConfiguration) }
+        XCTAssertThrowsError(try ClientConnection(configuration: client, serverName: "localhost"))
+        client.certificateVerification = .insecureNoVerification
+        XCTAssertNoThrow(try client.validate(), "nothing is verified, so no roots are needed")
     }
 
     func testUntrustedClientCertificateIsRefused() throws {

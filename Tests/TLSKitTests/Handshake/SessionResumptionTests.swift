@@ -326,7 +326,7 @@ final class SessionResumptionTests: XCTestCase {
 
     func testPostHandshakeAuthenticationNeedsTheClientsOffer() throws {
         let pair = try connect()
-        XCTAssertThrowsError(try pair.server.requestClientCertificate(trustRoots: .certificates([]))) { error in
+        XCTAssertThrowsError(try pair.server.requestClientCertificate(trustRoots: .certificates(TestPKI.certifiedKey().chain))) { error in
             XCTAssertEqual((error as? TLSError)?.code, .invalidState)
         }
     }
