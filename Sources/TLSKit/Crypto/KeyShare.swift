@@ -69,14 +69,14 @@ struct ClientKeyShare: Sendable {
     private let ecdh: EphemeralKey
     private let kem: MLKEMDecapsulationKey?
 
-    /// Generates fresh keys for `group` (any of ``NamedGroup/supported``).
-    static func generate(group: NamedGroup) throws -> ClientKeyShare {
+    /// Generates fresh keys for `group` (any of ``NamedGroup/supported``), ML-KEM's on `provider`.
+    static func generate(group: NamedGroup, provider: CryptoProvider = .swiftCrypto) throws -> ClientKeyShare {
         guard let layout = group.hybridLayout else {
             let ecdh = try EphemeralKey.generate(group: group)
             return ClientKeyShare(group: group, keyExchange: ecdh.publicKeyBytes, ecdh: ecdh, kem: nil)
         }
         let ecdh = try EphemeralKey.generate(group: layout.classical)
-        let kem = try MLKEMDecapsulationKey.generate(layout.kem)
+        let kem = try MLKEMDecapsulationKey.generate(layout.kem, provider: provider)
         return ClientKeyShare(
             group: group, keyExchange: layout.join(classical: ecdh.publicKeyBytes, kem: kem.encapsulationKey), ecdh: ecdh, kem: kem)
     }
@@ -105,7 +105,9 @@ enum ServerKeyShare {
     /// For the (EC)DHE groups, a fresh key pair; for the hybrids, a fresh ECDH key pair and an
     /// encapsulation to the client's ML-KEM key. A client share that is not valid for its group
     /// (its length, its point, the FIPS 203 check of its encapsulation key) is an illegal_parameter.
-    static func respond(group: NamedGroup, toClientShare clientShare: [UInt8]) throws -> (keyExchange: [UInt8], sharedSecret: SymmetricKey) {
+    static func respond(
+        group: NamedGroup, toClientShare clientShare: [UInt8], provider: CryptoProvider = .swiftCrypto
+    ) throws -> (keyExchange: [UInt8], sharedSecret: SymmetricKey) {
         guard let layout = group.hybridLayout else {
             let ecdh = try EphemeralKey.generate(group: group)
             return (ecdh.publicKeyBytes, try ecdh.sharedSecret(peerPublicKey: clientShare))
@@ -116,7 +118,7 @@ enum ServerKeyShare {
         let parts = layout.split(clientShare)
         let ecdh = try EphemeralKey.generate(group: layout.classical)
         let classicalSecret = try ecdh.sharedSecret(peerPublicKey: Array(parts.classical))
-        let encapsulation = try layout.kem.encapsulate(to: parts.kem)
+        let encapsulation = try layout.kem.encapsulate(to: parts.kem, provider: provider)
         return (
             layout.join(classical: ecdh.publicKeyBytes, kem: encapsulation.ciphertext),
             layout.join(classical: classicalSecret, kem: encapsulation.secret)

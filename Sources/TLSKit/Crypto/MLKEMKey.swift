@@ -28,8 +28,16 @@ enum MLKEMParameterSet: Sendable, Hashable {
     /// illegal_parameter alert if it fails." swift-crypto's key parser (BoringSSL's
     /// `MLKEM768_parse_public_key`) performs that check: the length, and every coefficient
     /// below q = 3329.
-    func encapsulate(to encapsulationKey: ArraySlice<UInt8>) throws -> (ciphertext: [UInt8], secret: SymmetricKey) {
+    func encapsulate(
+        to encapsulationKey: ArraySlice<UInt8>, provider: CryptoProvider
+    ) throws -> (ciphertext: [UInt8], secret: SymmetricKey) {
         guard encapsulationKey.count == encapsulationKeyLength else { throw Self.invalidEncapsulationKey }
+        #if BoringSSLProvider
+        if provider == .boringSSL {
+            guard let result = BoringSSLMLKEMKey.encapsulate(self, to: encapsulationKey) else { throw Self.invalidEncapsulationKey }
+            return result
+        }
+        #endif
         let result: KEM.EncapsulationResult
         do {
             switch self {
@@ -51,6 +59,9 @@ struct MLKEMDecapsulationKey: Sendable {
     private enum Backing: Sendable {
         case mlkem768(MLKEM768.PrivateKey)
         case mlkem1024(MLKEM1024.PrivateKey)
+        #if BoringSSLProvider
+        case boringSSL(BoringSSLMLKEMKey)
+        #endif
     }
 
     let parameters: MLKEMParameterSet
@@ -58,7 +69,13 @@ struct MLKEMDecapsulationKey: Sendable {
     let encapsulationKey: [UInt8]
     private let backing: Backing
 
-    static func generate(_ parameters: MLKEMParameterSet) throws -> MLKEMDecapsulationKey {
+    static func generate(_ parameters: MLKEMParameterSet, provider: CryptoProvider) throws -> MLKEMDecapsulationKey {
+        #if BoringSSLProvider
+        if provider == .boringSSL {
+            let key = BoringSSLMLKEMKey(parameters)
+            return MLKEMDecapsulationKey(parameters: parameters, encapsulationKey: key.encapsulationKey, backing: .boringSSL(key))
+        }
+        #endif
         do {
             switch parameters {
             case .mlkem768:
@@ -89,6 +106,9 @@ struct MLKEMDecapsulationKey: Sendable {
             switch backing {
             case .mlkem768(let key): return try key.decapsulate(ciphertext)
             case .mlkem1024(let key): return try key.decapsulate(ciphertext)
+            #if BoringSSLProvider
+            case .boringSSL(let key): return try key.decapsulate(ciphertext)
+            #endif
             }
         } catch {
             throw TLSError(.internalFailure("ML-KEM decapsulation failed"))

@@ -173,6 +173,35 @@ final class KeyShareTests: XCTestCase {
 
     // MARK: Names
 
+    #if BoringSSLProvider
+    /// The BoringSSL provider's ML-KEM and swift-crypto's agree, each as client or server, and
+    /// BoringSSL's parser refuses an encapsulation key failing the FIPS 203 check too.
+    func testBoringSSLProviderAndSwiftCryptoAgreeOnEveryHybrid() throws {
+        let pairs: [(client: CryptoProvider, server: CryptoProvider)] = [(.boringSSL, .swiftCrypto), (.swiftCrypto, .boringSSL), (.boringSSL, .boringSSL)]
+        for group in [NamedGroup.X25519MLKEM768, .SecP256r1MLKEM768, .SecP384r1MLKEM1024] {
+            for (clientProvider, serverProvider) in pairs {
+                let client = try ClientKeyShare.generate(group: group, provider: clientProvider)
+                let response = try ServerKeyShare.respond(group: group, toClientShare: client.keyExchange, provider: serverProvider)
+                let secret = try client.sharedSecret(serverShare: response.keyExchange)
+                XCTAssertEqual(
+                    secret.withUnsafeBytes { Array($0) }, response.sharedSecret.withUnsafeBytes { Array($0) },
+                    "\(group), client on \(clientProvider), server on \(serverProvider)")
+            }
+        }
+        for (group, offset) in [(NamedGroup.X25519MLKEM768, 0), (.SecP256r1MLKEM768, 65), (.SecP384r1MLKEM1024, 97)] {
+            var share = try ClientKeyShare.generate(group: group, provider: .boringSSL).keyExchange
+            share[offset] = 0xFF
+            share[offset + 1] |= 0x0F
+            assertThrowsTLSError(
+                try ServerKeyShare.respond(group: group, toClientShare: share, provider: .boringSSL), alert: .illegalParameter,
+                code: .peerMisbehaved, "\(group)"
+            ) {
+                XCTAssertEqual($0.reason, .illegalParameter("ML-KEM encapsulation key"))
+            }
+        }
+    }
+    #endif
+
     func testHybridsGoByTheirIANANames() {
         for (group, name, value) in [
             (NamedGroup.X25519MLKEM768, "X25519MLKEM768", UInt16(0x11EC)), (.SecP256r1MLKEM768, "SecP256r1MLKEM768", 0x11EB),

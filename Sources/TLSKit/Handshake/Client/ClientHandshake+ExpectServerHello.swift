@@ -20,7 +20,7 @@ extension ClientHandshake {
             try configuration.validate()
             let now = configuration.time.now
             let suites = configuration.cipherSuites.filter(\.isSupported)
-            let keys = try configuration.effectiveKeyShareGroups.map { try ClientKeyShare.generate(group: $0) }
+            let keys = try configuration.effectiveKeyShareGroups.map { try ClientKeyShare.generate(group: $0, provider: configuration.cryptoProvider) }
             var extensions = ClientHelloExtensions()
             // RFC 6066 §3: SNI carries host names only, never address literals.
             if let serverName, !ServerNameKind.isAddressLiteral(serverName) { extensions.serverName = serverName }
@@ -137,7 +137,7 @@ extension ClientHandshake {
             transcript.restartForHelloRetryRequest()
             transcript.update(raw)
 
-            let newKeys = try selected.map { [try ClientKeyShare.generate(group: $0)] } ?? keys
+            let newKeys = try selected.map { [try ClientKeyShare.generate(group: $0, provider: configuration.cryptoProvider)] } ?? keys
             var secondHello = hello
             // RFC 8446 §4.1.2: the second ClientHello drops early_data: "Early data is not permitted
             // after a HelloRetryRequest."

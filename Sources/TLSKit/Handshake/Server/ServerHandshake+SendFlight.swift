@@ -26,7 +26,7 @@ extension ServerHandshake.ExpectClientHello {
         var serverExtensions = ServerHelloExtensions(supportedVersion: .tls13)
         var sharedSecret: SymmetricKey?
         if let share {
-            let response = try ServerKeyShare.respond(group: share.group, toClientShare: share.keyExchange)
+            let response = try ServerKeyShare.respond(group: share.group, toClientShare: share.keyExchange, provider: configuration.cryptoProvider)
             sharedSecret = response.sharedSecret
             serverExtensions.keyShare = KeyShareEntry(group: share.group, keyExchange: response.keyExchange)
         }
