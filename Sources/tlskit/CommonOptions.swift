@@ -26,7 +26,13 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "TLS 1.3 cipher suites in preference order, comma-separated IANA names.")
     var ciphersuites: String?
 
-    @Option(name: .customLong("keylog-file"), help: "Append secrets to this file in the NSS key log format (debugging only).")
+    @Option(
+        name: .customLong("keylog-file"),
+        help: """
+            Append secrets to this file in the NSS key log format (debugging only). Without this flag, \
+            the SSLKEYLOGFILE environment variable names the file, as for curl and browsers; an empty name \
+            (either way) logs nothing.
+            """)
     var keylogFile: String?
 
     func certifiedKey() throws -> CertifiedKey? {
@@ -63,13 +69,27 @@ struct CommonOptions: ParsableArguments {
         }
     }
 
+    /// The environment variable that curl, browsers and other TLS tools read the key log path from.
+    static let keyLogEnvironmentVariable = "SSLKEYLOGFILE"
+
+    /// The key log file: `--keylog-file`, else `SSLKEYLOGFILE`. The flag wins so that one run can
+    /// log elsewhere, or nowhere with an empty name, without changing the environment.
+    func keyLogPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let path = keylogFile ?? environment[Self.keyLogEnvironmentVariable], !path.isEmpty else { return nil }
+        return path
+    }
+
     func keyLog() throws -> KeyLogCallback? {
-        guard let keylogFile else { return nil }
-        guard FileManager.default.createFile(atPath: keylogFile, contents: nil) || FileManager.default.fileExists(atPath: keylogFile),
-            let handle = FileHandle(forWritingAtPath: keylogFile)
-        else { throw ValidationError("cannot write \(keylogFile)") }
-        handle.seekToEndOfFile()
-        let writer = LineWriter(handle: handle)
+        guard let path = keyLogPath() else { return nil }
+        // O_APPEND, not a seek to the end: several processes (a client run after run, a client and
+        // a server) share one key log, and each line must land whole after the others. Permissions
+        // are the usual 0666 less the umask, as curl's and NSS's fopen(path, "a").
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            let source = keylogFile == nil ? " (from \(Self.keyLogEnvironmentVariable))" : ""
+            throw ValidationError("cannot write key log \(path)\(source): \(String(cString: strerror(errno)))")
+        }
+        let writer = LineWriter(handle: FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
         return { writer.write($0) }
     }
 

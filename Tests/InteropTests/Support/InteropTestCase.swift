@@ -39,8 +39,8 @@ class InteropTestCase: XCTestCase {
     }
 
     /// Starts a peer that ``tearDown()`` will stop.
-    func start(_ executable: String, _ arguments: [String], name: String? = nil) throws -> PeerProcess {
-        let peer = try PeerProcess(executable, arguments, name: name)
+    func start(_ executable: String, _ arguments: [String], name: String? = nil, environment: [String: String]? = nil) throws -> PeerProcess {
+        let peer = try PeerProcess(executable, arguments, name: name, environment: environment)
         peers.append(peer)
         return peer
     }
@@ -48,8 +48,11 @@ class InteropTestCase: XCTestCase {
     // MARK: Our tlskit
 
     /// Starts `tlskit server --port 0` with `arguments` and returns it with the port it printed.
-    func startTLSKitServer(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (PeerProcess, Int) {
-        let server = try start(try Peers.tlskit(), ["server", "--host", "127.0.0.1", "--port", "0"] + arguments, name: "tlskit server")
+    func startTLSKitServer(
+        _ arguments: [String], environment: [String: String]? = nil, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> (PeerProcess, Int) {
+        let server = try start(
+            try Peers.tlskit(), ["server", "--host", "127.0.0.1", "--port", "0"] + arguments, name: "tlskit server", environment: environment)
         let prefix = "listening: 127.0.0.1:"
         server.wait(timeout: Self.stepTimeout) { $0.standardOutput.contains(prefix) && $0.standardOutput.contains("\n") }
         guard let line = server.standardOutput.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
@@ -70,8 +73,8 @@ class InteropTestCase: XCTestCase {
     }
 
     /// Starts `tlskit client 127.0.0.1:PORT` with `arguments`.
-    func startTLSKitClient(port: Int, _ arguments: [String]) throws -> PeerProcess {
-        try start(try Peers.tlskit(), ["client", "127.0.0.1:\(port)"] + arguments, name: "tlskit client")
+    func startTLSKitClient(port: Int, _ arguments: [String], environment: [String: String]? = nil) throws -> PeerProcess {
+        try start(try Peers.tlskit(), ["client", "127.0.0.1:\(port)"] + arguments, name: "tlskit client", environment: environment)
     }
 
     /// Waits for the client's summary (its `resumed:` line comes last) and returns its fields.

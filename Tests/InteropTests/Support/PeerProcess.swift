@@ -109,6 +109,15 @@ final class PeerProcess: @unchecked Sendable {
         standardError.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
     }
 
+    /// Sends SIGINT, for peers that finish their work on it (tshark closes its capture file), and
+    /// waits for the exit; stops the process if it does not exit within the timeout.
+    @discardableResult
+    func interrupt(timeout: TimeInterval = 15) -> Int32? {
+        guard process.isRunning else { return waitForExit(timeout: 0) }
+        kill(process.processIdentifier, SIGINT)
+        return waitForExit(timeout: timeout)
+    }
+
     /// Stops the process by its id: SIGTERM, then SIGKILL.
     func stop() {
         guard process.isRunning else { return }
@@ -149,7 +158,7 @@ enum Peers {
     /// TLSKIT_REQUIRE_PEERS=1 (set by CI) a missing peer fails instead.
     static func require(_ command: String) throws -> String {
         if let path = find(command) { return path }
-        throw missing("\(command) not found on PATH")
+        throw unavailable("\(command) not found on PATH")
     }
 
     /// Returns python3's path if it can import `modules`; otherwise skips (fails with
@@ -157,11 +166,12 @@ enum Peers {
     static func requirePython(importing modules: [String]) throws -> String {
         let python = try require("python3")
         let list = modules.joined(separator: ", ")
-        guard try run(python, ["-c", "import \(list)"]).status == 0 else { throw missing("python3 cannot import \(list)") }
+        guard try run(python, ["-c", "import \(list)"]).status == 0 else { throw unavailable("python3 cannot import \(list)") }
         return python
     }
 
-    private static func missing(_ what: String) -> XCTSkip {
+    /// The skip for a peer that cannot run here; with TLSKIT_REQUIRE_PEERS=1 it records a failure first.
+    static func unavailable(_ what: String) -> XCTSkip {
         let reason = "\(what): interop test skipped"
         if ProcessInfo.processInfo.environment["TLSKIT_REQUIRE_PEERS"] == "1" {
             XCTFail(reason + " (TLSKIT_REQUIRE_PEERS=1)")
