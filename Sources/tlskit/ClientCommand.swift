@@ -33,6 +33,11 @@ struct ClientCommand: ParsableCommand {
     @Flag(name: .customLong("post-handshake-auth"), help: "Offer post-handshake client authentication (with --cert/--key).")
     var postHandshakeAuth = false
 
+    func validate() throws {
+        _ = try parseAddress()
+        try FlagRange.check(reconnect, in: 0...10_000, "--reconnect")
+    }
+
     func run() throws {
         let (host, port) = try parseAddress()
         let configuration: ClientConfiguration
@@ -44,11 +49,7 @@ struct ClientCommand: ParsableCommand {
             }
         } catch {
             Console.error("error: \(Console.describe(error))")
-            throw ExitCode(1)
-        }
-        guard reconnect >= 0 else {
-            Console.error("error: --reconnect must not be negative")
-            throw ExitCode(1)
+            throw ExitCode.usage
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
@@ -122,6 +123,8 @@ struct ClientCommand: ParsableCommand {
         }
         var host = String(address[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        // Port 0 means "any" only where one listens.
+        try FlagRange.check(port, in: 1...65_535, "the port of HOST:PORT")
         return (host, port)
     }
 

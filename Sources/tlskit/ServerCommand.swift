@@ -47,13 +47,20 @@ struct ServerCommand: ParsableCommand {
     @Flag(name: .customLong("request-cert-after-handshake"), help: "Ask each client for a certificate once its handshake is done (post-handshake authentication; needs --ca).")
     var requestCertAfterHandshake = false
 
+    func validate() throws {
+        try FlagRange.check(port, in: 0...65_535, "--port")
+        try FlagRange.check(numTickets, in: 0...ServerConfiguration.maximumTicketCount, "--num-tickets")
+        try FlagRange.check(ticketLifetime, in: 1...604_800, "--ticket-lifetime")
+        try FlagRange.check(handshakeTimeout, in: 1...86_400, "--handshake-timeout")
+    }
+
     func run() throws {
         let configuration: ServerConfiguration
         do {
             configuration = try makeConfiguration()
         } catch {
             Console.error("error: \(Console.describe(error))")
-            throw ExitCode(1)
+            throw ExitCode.usage
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let www = self.www
@@ -122,9 +129,6 @@ struct ServerCommand: ParsableCommand {
     }
 
     private func configureTickets(_ configuration: inout ServerConfiguration) throws {
-        guard (0...ServerConfiguration.maximumTicketCount).contains(numTickets) else {
-            throw ValidationError("--num-tickets must be in 0...\(ServerConfiguration.maximumTicketCount)")
-        }
         configuration.ticketCount = numTickets
         configuration.ticketLifetime = ticketLifetime
         switch ticketMode {

@@ -14,8 +14,11 @@ struct TicketKeysCommand: ParsableCommand {
     @Option(help: "How many keys to write.")
     var count = 1
 
+    func validate() throws {
+        try FlagRange.check(count, in: 1...1_000, "--count")
+    }
+
     func run() throws {
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
         print(SessionTicketKeyRing.generateKeyFile(keyCount: count), terminator: "")
     }
 }
