@@ -42,6 +42,7 @@ let package = Package(
             dependencies: [
                 "TLSKit",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -69,6 +70,7 @@ let package = Package(
             dependencies: [
                 "TLSKit", "TLSKitNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOTLS
 import TLSKit
 
 /// A channel handler that runs one TLSKit connection: ciphertext below, plaintext above.
@@ -9,7 +10,9 @@ import TLSKit
 ///
 /// - Handshake: the client sends its ClientHello when the channel becomes active (or when the
 ///   handler is added to an active channel). When the handshake completes, the handler fires
-///   ``TLSUserEvent/handshakeCompleted(_:)``.
+///   NIO's `TLSUserEvent.handshakeCompleted(negotiatedProtocol:)`, as NIOSSL's handlers do (so
+///   NIO's ALPN and HTTP/2 helpers work above it), then ``TLSKitEvent/handshakeCompleted(_:)``
+///   with everything that was negotiated.
 /// - Writes follow NIO's rules: a write is encrypted and sent on the next flush, never before.
 ///   Writes made before the handshake completes are held, and those flushed are sent as soon
 ///   as it does. Write promises complete when the ciphertext has been written.
@@ -19,7 +22,7 @@ import TLSKit
 ///   without waiting for the peer's close_notify (RFC 8446 §6.1 allows this). Unflushed writes
 ///   and writes held for the handshake fail with `ChannelError.ioOnClosedChannel`.
 /// - When the peer sends close_notify, the handler answers with its own, fires
-///   ``TLSUserEvent/shutdownCompleted`` and closes the channel.
+///   NIO's `TLSUserEvent.shutdownCompleted` and closes the channel.
 /// - Errors: a `TLSError` is fired with `fireErrorCaught` after its alert is written, then the
 ///   channel closes. A transport that closes before the peer's close_notify fires
 ///   ``TLSHandlerError/uncleanShutdown``.
@@ -194,7 +197,9 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         while let event = connection.nextEvent() {
             switch event {
             case .handshakeCompleted(let parameters):
-                context.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(parameters))
+                context.fireUserInboundEventTriggered(
+                    TLSUserEvent.handshakeCompleted(negotiatedProtocol: parameters.applicationProtocol))
+                context.fireUserInboundEventTriggered(TLSKitEvent.handshakeCompleted(parameters))
             case .closeNotifyReceived:
                 // Data that came before close_notify goes up before the end is announced.
                 deliverData(context: context)
@@ -204,7 +209,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .alertReceived:
                 break
             case .peerKeysUpdated, .sessionTicketReceived, .sessionTicketIssued, .clientAuthenticated:
-                context.fireUserInboundEventTriggered(TLSUserEvent.connectionEvent(event))
+                context.fireUserInboundEventTriggered(TLSKitEvent.connectionEvent(event))
             }
         }
         deliverData(context: context)

@@ -185,7 +185,7 @@ final class ClientSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted(let parameters) = event as? TLSUserEvent {
+        if case .handshakeCompleted(let parameters) = event as? TLSKitEvent {
             completed = true
             for line in Console.summary(parameters) { Console.error(line) }
             promise?.succeed(())

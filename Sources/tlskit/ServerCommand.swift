@@ -181,7 +181,7 @@ final class ServerSessionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event as? TLSUserEvent {
+        switch event as? TLSKitEvent {
         case .handshakeCompleted(let parameters):
             self.parameters = parameters
             timeout?.cancel()

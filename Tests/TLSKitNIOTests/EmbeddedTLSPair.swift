@@ -26,9 +26,12 @@ final class EmbeddedTLSPair {
     let clientTransport = TransportHandler()
     let serverTransport = TransportHandler()
 
-    init(clientConfiguration: ClientConfiguration = trustingClientConfiguration) throws {
+    init(
+        clientConfiguration: ClientConfiguration = trustingClientConfiguration,
+        serverConfiguration: ServerConfiguration = ServerConfiguration(certificate: certified)
+    ) throws {
         clientTLS = try TLSHandler(clientConfiguration: clientConfiguration, serverName: "localhost")
-        serverTLS = try TLSHandler(serverConfiguration: ServerConfiguration(certificate: Self.certified))
+        serverTLS = try TLSHandler(serverConfiguration: serverConfiguration)
         let ends = [(client, clientTransport, clientTLS, clientEvents), (server, serverTransport, serverTLS, serverEvents)]
         for (channel, transport, tls, events) in ends {
             try channel.pipeline.syncOperations.addHandler(transport, name: "transport")

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOTLS
 import TLSKit
 import TLSKitNIO
 
@@ -9,10 +10,13 @@ final class EventRecorder: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// One line per thing seen, in order: "handshakeCompleted", "read:<count>", "shutdownCompleted",
-    /// "error", "inactive".
+    /// One line per thing seen, in order: "handshakeCompleted" (TLSKit's event), "read:<count>",
+    /// "shutdownCompleted" (NIO's), "error", "inactive".
     private(set) var log: [String] = []
-    private(set) var userEvents: [TLSUserEvent] = []
+    /// TLSKit's handshake events (connection events are kept apart, below).
+    private(set) var userEvents: [TLSKitEvent] = []
+    /// NIO's `TLSUserEvent`s, in order, as NIO's ALPN helpers see them.
+    private(set) var nioEvents: [TLSUserEvent] = []
     private(set) var errors: [Error] = []
     private(set) var received: [UInt8] = []
     private(set) var isInactive = false
@@ -42,22 +46,18 @@ final class EventRecorder: ChannelInboundHandler {
     var connectionEvents: [TLSEvent] = []
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? TLSUserEvent {
-            if case .connectionEvent(let inner) = event {
-                connectionEvents.append(inner)
-                context.fireUserInboundEventTriggered(event)
-                return
-            }
-            userEvents.append(event)
+        if let event = event as? TLSKitEvent {
             switch event {
+            case .connectionEvent(let inner):
+                connectionEvents.append(inner)
             case .handshakeCompleted:
+                userEvents.append(event)
                 log.append("handshakeCompleted")
                 onHandshakeCompleted?(context)
-            case .shutdownCompleted:
-                log.append("shutdownCompleted")
-            case .connectionEvent:
-                break
             }
+        } else if let event = event as? TLSUserEvent {
+            nioEvents.append(event)
+            if event == .shutdownCompleted { log.append("shutdownCompleted") }
         }
         context.fireUserInboundEventTriggered(event)
     }

@@ -13,7 +13,7 @@ extension HandlerFactory {
             client: { try TLSHandler(clientConfiguration: client, serverName: PKI.serverName) },
             server: { try TLSHandler(serverConfiguration: server) },
             isHandshakeCompletion: { event in
-                guard case .handshakeCompleted(let parameters)? = event as? TLSUserEvent else { return false }
+                guard case .handshakeCompleted(let parameters)? = event as? TLSKitEvent else { return false }
                 return parameters.cipherSuite == .TLS_AES_128_GCM_SHA256 && parameters.group == group
             })
     }

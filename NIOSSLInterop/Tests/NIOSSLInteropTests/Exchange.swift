@@ -9,7 +9,7 @@ struct Outcome: Sendable {
     /// Every plaintext byte the end received, in order.
     var received = ByteBuffer()
     /// The events a TLSKit end fired, in order (none on a swift-nio-ssl end).
-    var events: [TLSKitNIO.TLSUserEvent] = []
+    var events: [TLSKitNIO.TLSKitEvent] = []
     /// What a swift-nio-ssl end reported when its handshake completed (nil on a TLSKit end).
     var niossl: NIOSSLHandshake?
     /// Errors that reached the end of the pipeline, in order.
@@ -37,8 +37,12 @@ struct Outcome: Sendable {
         }.count
     }
 
-    /// Whether a TLSKit end saw close_notify both ways (a clean TLS shutdown).
-    var completedShutdown: Bool { events.contains(.shutdownCompleted) }
+    /// Whether the end's handler fired NIO's `TLSUserEvent.shutdownCompleted` (close_notify
+    /// both ways: a clean TLS shutdown).
+    var completedShutdown = false
+    /// The application protocol NIO's `TLSUserEvent.handshakeCompleted` carried, on either kind
+    /// of end; nil until it fires.
+    var nioHandshakeProtocol: String??
 }
 
 /// What swift-nio-ssl's handler says about a completed handshake.
@@ -104,14 +108,21 @@ final class ExchangeHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? TLSKitNIO.TLSUserEvent {
+        if let event = event as? TLSKitNIO.TLSKitEvent {
             record.events.append(event)
-        } else if case .handshakeCompleted(let applicationProtocol)? = event as? NIOTLS.TLSUserEvent {
-            let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self)
-            record.niossl = NIOSSLHandshake(
-                applicationProtocol: applicationProtocol,
-                tlsVersion: handler?.tlsVersion,
-                peerCertificate: try? handler?.peerCertificate?.toDERBytes())
+        } else if let event = event as? NIOTLS.TLSUserEvent {
+            switch event {
+            case .handshakeCompleted(let applicationProtocol):
+                record.nioHandshakeProtocol = .some(applicationProtocol)
+                if let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self) {
+                    record.niossl = NIOSSLHandshake(
+                        applicationProtocol: applicationProtocol,
+                        tlsVersion: handler.tlsVersion,
+                        peerCertificate: try? handler.peerCertificate?.toDERBytes())
+                }
+            case .shutdownCompleted:
+                record.completedShutdown = true
+            }
         }
         context.fireUserInboundEventTriggered(event)
     }

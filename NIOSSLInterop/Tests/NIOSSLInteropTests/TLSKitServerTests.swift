@@ -74,6 +74,8 @@ final class TLSKitServerTests: XCTestCase {
         // The server's order wins, and TLSKit's lists AES-128-GCM first.
         XCTAssertEqual(negotiated.cipherSuite, suite ?? .TLS_AES_128_GCM_SHA256, file: file, line: line)
         XCTAssertEqual(negotiated.applicationProtocol, "http/1.1", file: file, line: line)
+        // NIO's own event, which NIO's ALPN helpers wait for, carries the same protocol.
+        XCTAssertEqual(connection.server.nioHandshakeProtocol, .some("http/1.1"), file: file, line: line)
         XCTAssertEqual(negotiated.serverName, InteropPKI.serverName, file: file, line: line)
         XCTAssertEqual(negotiated.usedHelloRetryRequest, usesHelloRetryRequest, file: file, line: line)
         XCTAssertFalse(negotiated.isResumed, file: file, line: line)
