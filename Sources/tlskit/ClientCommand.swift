@@ -27,7 +27,7 @@ struct ClientCommand: ParsableCommand {
     @Option(name: .customLong("sess-in"), help: "Resume the session in this PEM file (from --sess-out).")
     var sessionIn: String?
 
-    @Option(help: "Make N more connections after the first, each resuming with a ticket from the previous one.")
+    @Option(parsing: .unconditional, help: "Make N more connections after the first, each resuming with a ticket from the previous one.")
     var reconnect = 0
 
     @Flag(name: .customLong("post-handshake-auth"), help: "Offer post-handshake client authentication (with --cert/--key).")

@@ -13,7 +13,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on (0 picks a free one).")
+    @Option(parsing: .unconditional, help: "Port to listen on (0 picks a free one).")
     var port = 8443
 
     @OptionGroup var common: CommonOptions
@@ -29,7 +29,7 @@ struct ServerCommand: ParsableCommand {
     @Flag(help: "Answer each request line with a short HTTP/1.0 200 response, then close.")
     var www = false
 
-    @Option(name: .customLong("num-tickets"), help: "Session tickets sent after a full handshake (at most 1 after a resumption).")
+    @Option(name: .customLong("num-tickets"), parsing: .unconditional, help: "Session tickets sent after a full handshake (at most 1 after a resumption).")
     var numTickets = 2
 
     @Option(name: .customLong("ticket-keys"), help: "Ticket keys shared by several servers (see `tlskit ticket-keys`); re-read every minute.")
@@ -38,10 +38,10 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .customLong("ticket-mode"), help: "stateless (tickets sealed under the ticket keys) or stateful (tickets index a session cache).")
     var ticketMode = "stateless"
 
-    @Option(name: .customLong("ticket-lifetime"), help: "Seconds a ticket can be used for (at most 604800).")
-    var ticketLifetime: UInt32 = 7_200
+    @Option(name: .customLong("ticket-lifetime"), parsing: .unconditional, help: "Seconds a ticket can be used for (at most 604800).")
+    var ticketLifetime = 7_200
 
-    @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to complete its handshake before it is disconnected.")
+    @Option(name: .customLong("handshake-timeout"), parsing: .unconditional, help: "Seconds a client has to complete its handshake before it is disconnected.")
     var handshakeTimeout: Int64 = 10
 
     @Flag(name: .customLong("request-cert-after-handshake"), help: "Ask each client for a certificate once its handshake is done (post-handshake authentication; needs --ca).")
@@ -130,7 +130,7 @@ struct ServerCommand: ParsableCommand {
 
     private func configureTickets(_ configuration: inout ServerConfiguration) throws {
         configuration.ticketCount = numTickets
-        configuration.ticketLifetime = ticketLifetime
+        configuration.ticketLifetime = UInt32(ticketLifetime)
         switch ticketMode {
         case "stateless":
             if let ticketKeys { configuration.ticketProtection = .stateless(try SessionTicketKeyRing(contentsOfFile: ticketKeys)) }

@@ -11,7 +11,7 @@ struct TicketKeysCommand: ParsableCommand {
             appending a fresh line (`tlskit ticket-keys >> FILE`) on every server of a fleet.
             """)
 
-    @Option(help: "How many keys to write.")
+    @Option(parsing: .unconditional, help: "How many keys to write.")
     var count = 1
 
     func validate() throws {
