@@ -36,9 +36,13 @@ struct CommonOptions: ParsableArguments {
     var keylogFile: String?
 
     func certifiedKey() throws -> CertifiedKey? {
+        try certificateFiles().map { try CertifiedKey(chainPEMFile: $0.chainPEMFile, privateKeyPEMFile: $0.privateKeyPEMFile) }
+    }
+
+    func certificateFiles() throws -> ReloadableCertificates.Files? {
         switch (cert, key) {
         case (nil, nil): return nil
-        case (let cert?, let key?): return try CertifiedKey(chainPEMFile: cert, privateKeyPEMFile: key)
+        case (let cert?, let key?): return ReloadableCertificates.Files(chainPEMFile: cert, privateKeyPEMFile: key)
         default: throw ValidationError("--cert and --key go together")
         }
     }

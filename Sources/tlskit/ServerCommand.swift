@@ -95,19 +95,23 @@ struct ServerCommand: ParsableCommand {
                 do { try ring.reload() } catch { Console.error("error: cannot reload ticket keys: \(Console.describe(error))") }
             }
         }
+        if let certificates = configuration.certificateResolver as? ReloadableCertificates {
+            CertificateReloading(certificates: certificates).start(on: group.next())
+        }
         StandardInputCommands(registry: registry).start()
         try channel.closeFuture.wait()
     }
 
     private func makeConfiguration() throws -> ServerConfiguration {
-        let certified: CertifiedKey
-        if let given = try common.certifiedKey() {
-            certified = given
+        var configuration: ServerConfiguration
+        if let files = try common.certificateFiles() {
+            // Read through a resolver, so the files can be replaced while the server runs.
+            configuration = ServerConfiguration(certificateResolver: try ReloadableCertificates(files: [files]))
         } else {
-            certified = try CertifiedKey.selfSigned()
+            let certified = try CertifiedKey.selfSigned()
             Console.error("note: no --cert given; using an ephemeral self-signed ECDSA P-256 certificate for \(certified.dnsNames.joined(separator: ", "))")
+            configuration = ServerConfiguration(certificate: certified)
         }
-        var configuration = ServerConfiguration(certificate: certified)
         if let suites = try common.cipherSuites() { configuration.cipherSuites = suites }
         if let groups = try common.namedGroups() { configuration.groups = groups }
         if requirePreferredGroup { configuration.keyShareSelection = .requireMostPreferredGroup }

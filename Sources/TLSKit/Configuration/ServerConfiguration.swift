@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// Certificate chains with their keys. The first is the default; with SNI the server
     /// picks the first whose names match the requested server name.
     public var certificates: [CertifiedKey]
+    /// Chooses the certificate for each handshake in place of ``certificates`` when set, so
+    /// certificates can change while the server runs (``ReloadableCertificates``).
+    public var certificateResolver: (any CertificateResolver)?
     /// Cipher suites in the server's preference order (the server's order wins).
     public var cipherSuites: [CipherSuite] = CipherSuite.supported
     /// Key exchange groups in preference order (``NamedGroup/supported``: the hybrids, then
@@ -92,6 +95,13 @@ public struct ServerConfiguration: Sendable {
         self.ticketProtection = .stateless(SessionTicketKeyRing.makeDefault())
     }
 
+    /// A configuration whose certificates come from `resolver`, asked at every full handshake.
+    public init(certificateResolver resolver: any CertificateResolver) {
+        self.certificates = []
+        self.certificateResolver = resolver
+        self.ticketProtection = .stateless(SessionTicketKeyRing.makeDefault())
+    }
+
     /// A configuration serving several chains, picked by SNI; the first is the default.
     public init(certificates: [CertifiedKey]) throws {
         guard !certificates.isEmpty else { throw TLSError.configuration("a server needs at least one certificate") }
@@ -100,6 +110,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     func certificate(forServerName name: String?) -> CertifiedKey {
+        if let certificateResolver { return certificateResolver.certifiedKey(forServerName: name) }
         if certificates.count == 1 { return certificates[0] }
         if let name, let match = certificates.first(where: { $0.matches(serverName: name) }) { return match }
         return certificates[0]
@@ -109,7 +120,9 @@ public struct ServerConfiguration: Sendable {
     /// what it should refuse. Every connection made with it calls this; call it at start-up to
     /// fail there instead.
     public func validate() throws {
-        guard !certificates.isEmpty else { throw TLSError.configuration("a server needs at least one certificate") }
+        guard !certificates.isEmpty || certificateResolver != nil else {
+            throw TLSError.configuration("a server needs at least one certificate")
+        }
         guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
         guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
         try TicketSchedule.validate(count: ticketCount)

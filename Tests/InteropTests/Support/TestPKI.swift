@@ -40,6 +40,8 @@ final class TestPKI {
     private var servers: [KeyType: Credential] = [:]
     private var clients: [KeyType: Credential] = [:]
     private var clientRoot: (certificate: String, key: String)?
+    private var serverRoots: [KeyType: (certificate: String, key: String)] = [:]
+    private var renewals = 0
 
     init(openssl: String) throws {
         self.openssl = openssl
@@ -56,11 +58,23 @@ final class TestPKI {
         if let existing = servers[type] { return existing }
         let organization = "TLSKit Interop \(type.rawValue)"
         let root = try makeRoot(name: "\(type.slug)-root", type: type, commonName: "\(organization) Root")
+        serverRoots[type] = root
         let credential = try makeLeaf(
             name: "\(type.slug)-server", type: type, root: root, subject: "/O=\(organization)/CN=localhost",
             extensions: "v3_server", organization: organization)
         servers[type] = credential
         return credential
+    }
+
+    /// Another server leaf for `localhost` from the same root as ``server(_:)``'s, with its own
+    /// key and serial: what an operator deploys when a certificate is renewed.
+    func renewedServer(_ type: KeyType) throws -> Credential {
+        let original = try server(type)
+        guard let root = serverRoots[type] else { throw PKIError(arguments: ["renewal"]) }
+        renewals += 1
+        return try makeLeaf(
+            name: "\(type.slug)-server-renewed-\(renewals)", type: type, root: root,
+            subject: "/O=\(original.organization)/CN=localhost", extensions: "v3_server", organization: original.organization)
     }
 
     /// A client certificate of the given key type (CN `interop-client` for P-256,
