@@ -66,12 +66,17 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Application data the connection opened straight into a buffer of ours, not yet passed on.
     private var openedData: ByteBuffer?
     private var hasReportedUncleanShutdown = false
+    /// Logs and metrics for this connection (nothing unless configured).
+    private var monitor: ConnectionMonitor
 
     /// A handler for the server end of an accepted connection.
     ///
+    /// - Parameters:
+    ///   - serverConfiguration: What to serve and how to negotiate.
+    ///   - monitoring: Where to log each handshake and failure and count them (nowhere by default).
     /// - Throws: `TLSError` if the configuration is unusable.
-    public convenience init(serverConfiguration: ServerConfiguration) throws {
-        self.init(connection: try ServerConnection(configuration: serverConfiguration))
+    public convenience init(serverConfiguration: ServerConfiguration, monitoring: TLSMonitoring = TLSMonitoring()) throws {
+        self.init(connection: try ServerConnection(configuration: serverConfiguration), monitoring: monitoring)
     }
 
     /// A handler for the client end of a connection.
@@ -79,27 +84,35 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// - Parameters:
     ///   - clientConfiguration: How to negotiate and how to verify the server.
     ///   - serverName: The name the server's certificate is checked against, also sent in SNI.
+    ///   - monitoring: Where to log each handshake and failure and count them (nowhere by default).
     /// - Throws: `TLSError` if the configuration is unusable.
-    public convenience init(clientConfiguration: ClientConfiguration, serverName: String?) throws {
-        self.init(connection: try ClientConnection(configuration: clientConfiguration, serverName: serverName))
+    public convenience init(
+        clientConfiguration: ClientConfiguration, serverName: String?, monitoring: TLSMonitoring = TLSMonitoring()
+    ) throws {
+        self.init(connection: try ClientConnection(configuration: clientConfiguration, serverName: serverName), monitoring: monitoring)
     }
 
     /// A handler around a server connection that has not yet exchanged any bytes.
-    public init(connection: ServerConnection) {
+    public init(connection: ServerConnection, monitoring: TLSMonitoring = TLSMonitoring()) {
         self.connection = connection
         self.serverConnection = connection
+        self.monitor = ConnectionMonitor(monitoring: monitoring, isServer: true)
     }
 
     /// A handler around a client connection that has not yet exchanged any bytes.
-    public init(connection: ClientConnection) {
+    public init(connection: ClientConnection, monitoring: TLSMonitoring = TLSMonitoring()) {
         self.connection = connection
         self.serverConnection = nil
+        self.monitor = ConnectionMonitor(monitoring: monitoring, isServer: false)
     }
 
     // MARK: Lifecycle
 
     public func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { writeConnectionOutput(context: context, flush: true) }
+        if context.channel.isActive {
+            monitor.started()
+            writeConnectionOutput(context: context, flush: true)
+        }
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
@@ -109,6 +122,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     public func channelActive(context: ChannelHandlerContext) {
+        monitor.started()
         writeConnectionOutput(context: context, flush: true)
         context.fireChannelActive()
     }
@@ -133,6 +147,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func reportUncleanShutdownIfNeeded(context: ChannelHandlerContext) {
         guard !connection.isPeerClosed, !hasReportedUncleanShutdown else { return }
         hasReportedUncleanShutdown = true
+        monitor.failed(TLSHandlerError.uncleanShutdown, duringHandshake: !connection.isHandshakeComplete, peer: context.remoteAddress)
         context.fireErrorCaught(TLSHandlerError.uncleanShutdown)
     }
 
@@ -197,6 +212,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         while let event = connection.nextEvent() {
             switch event {
             case .handshakeCompleted(let parameters):
+                monitor.handshakeCompleted(parameters, peer: context.remoteAddress)
                 context.fireUserInboundEventTriggered(
                     TLSUserEvent.handshakeCompleted(negotiatedProtocol: parameters.applicationProtocol))
                 context.fireUserInboundEventTriggered(TLSKitEvent.handshakeCompleted(parameters))
@@ -208,7 +224,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
             case .alertReceived:
                 break
-            case .peerKeysUpdated, .sessionTicketReceived, .sessionTicketIssued, .clientAuthenticated:
+            case .peerKeysUpdated, .sessionTicketReceived, .sessionTicketIssued, .sessionTicketRejected, .clientAuthenticated:
+                monitor.connectionEvent(event)
                 context.fireUserInboundEventTriggered(TLSKitEvent.connectionEvent(event))
             }
         }
@@ -356,6 +373,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Reports a connection failure, then closes once the alert is out. The alert is written
     /// before the error is fired, so a handler that closes the channel on errors cannot lose it.
     private func fail(_ error: Error, context: ChannelHandlerContext) {
+        monitor.failed(error, duringHandshake: !connection.isHandshakeComplete, peer: context.remoteAddress)
         failPendingWrites(error)
         let alert = writeFinalOutput(context: context)
         context.fireErrorCaught(error)

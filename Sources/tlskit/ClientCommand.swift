@@ -42,8 +42,10 @@ struct ClientCommand: ParsableCommand {
         let (host, port) = try parseAddress()
         let configuration: ClientConfiguration
         var session: ClientSession?
+        let monitoring: TLSMonitoring
         do {
             configuration = try makeConfiguration()
+            monitoring = TLSMonitoring(logger: try common.logger(label: "tlskit.client"))
             if let sessionIn {
                 session = try ClientSession(pemEncoded: try String(contentsOfFile: sessionIn, encoding: .utf8))
             }
@@ -56,13 +58,14 @@ struct ClientCommand: ParsableCommand {
         for index in 0...reconnect {
             // With --reconnect each connection only handshakes and collects its tickets; otherwise stdin is piped.
             try connectOnce(
-                host: host, port: port, configuration: configuration, session: index == 0 ? session : nil, group: group,
-                pipeInput: reconnect == 0)
+                host: host, port: port, configuration: configuration, monitoring: monitoring, session: index == 0 ? session : nil,
+                group: group, pipeInput: reconnect == 0)
         }
     }
 
     private func connectOnce(
-        host: String, port: Int, configuration: ClientConfiguration, session: ClientSession?, group: EventLoopGroup, pipeInput: Bool
+        host: String, port: Int, configuration: ClientConfiguration, monitoring: TLSMonitoring, session: ClientSession?,
+        group: EventLoopGroup, pipeInput: Bool
     ) throws {
         let name = serverName ?? host
         let session = ClientSessionHandler(resumeWith: session)
@@ -72,7 +75,7 @@ struct ClientCommand: ParsableCommand {
                 channel.eventLoop.makeCompletedFuture {
                     let connection = try ClientConnection(configuration: configuration, serverName: name, session: session.resumeWith)
                     session.connection = connection
-                    try channel.pipeline.syncOperations.addHandler(TLSHandler(connection: connection))
+                    try channel.pipeline.syncOperations.addHandler(TLSHandler(connection: connection, monitoring: monitoring))
                     try channel.pipeline.syncOperations.addHandler(session)
                 }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TLSKit
 
 /// Options both `server` and `client` take.
@@ -34,6 +35,25 @@ struct CommonOptions: ParsableArguments {
             (either way) logs nothing.
             """)
     var keylogFile: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: """
+            Log each handshake (info) and each failed connection (notice) on stderr through swift-log, at \
+            this level or above: trace, debug, info, notice, warning, error, critical. Off by default.
+            """)
+    var logLevel: String?
+
+    /// The logger the handlers report to, when `--log-level` asks for one.
+    func logger(label: String) throws -> Logger? {
+        guard let logLevel else { return nil }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+        return logger
+    }
 
     func certifiedKey() throws -> CertifiedKey? {
         try certificateFiles().map { try CertifiedKey(chainPEMFile: $0.chainPEMFile, privateKeyPEMFile: $0.privateKeyPEMFile) }

@@ -47,8 +47,12 @@ struct ServerCommand: ParsableCommand {
     @Flag(name: .customLong("request-cert-after-handshake"), help: "Ask each client for a certificate once its handshake is done (post-handshake authentication; needs --ca).")
     var requestCertAfterHandshake = false
 
+    @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics (port 0 picks a free one; printed as `metrics: HOST:PORT`).")
+    var metrics: String?
+
     func validate() throws {
         try FlagRange.check(port, in: 0...65_535, "--port")
+        _ = try metrics.map(MetricsEndpoint.parseAddress)
         try FlagRange.check(numTickets, in: 0...ServerConfiguration.maximumTicketCount, "--num-tickets")
         try FlagRange.check(ticketLifetime, in: 1...604_800, "--ticket-lifetime")
         try FlagRange.check(handshakeTimeout, in: 1...86_400, "--handshake-timeout")
@@ -56,13 +60,28 @@ struct ServerCommand: ParsableCommand {
 
     func run() throws {
         let configuration: ServerConfiguration
+        var monitoring: TLSMonitoring
+        let metricsAddress: (host: String, port: Int)?
         do {
             configuration = try makeConfiguration()
+            monitoring = TLSMonitoring(logger: try common.logger(label: "tlskit.server"))
+            metricsAddress = try metrics.map(MetricsEndpoint.parseAddress)
         } catch {
             Console.error("error: \(Console.describe(error))")
             throw ExitCode.usage
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        if let metricsAddress {
+            let endpoint = MetricsEndpoint()
+            monitoring.metrics = endpoint.metrics
+            do {
+                let bound = try endpoint.start(host: metricsAddress.host, port: metricsAddress.port, group: group)
+                Console.standardOutput.write("metrics: \(bound)")
+            } catch {
+                Console.error("error: cannot serve metrics on \(metricsAddress.host):\(metricsAddress.port): \(error)")
+                throw ExitCode(1)
+            }
+        }
         let www = self.www
         let registry = ConnectionRegistry(clientRoots: try? common.trustRoots())
         let requestCertificate = requestCertAfterHandshake
@@ -72,7 +91,7 @@ struct ServerCommand: ParsableCommand {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = try TLSHandler(serverConfiguration: configuration)
+                    let handler = try TLSHandler(serverConfiguration: configuration, monitoring: monitoring)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     try channel.pipeline.syncOperations.addHandler(
                         ServerSessionHandler(

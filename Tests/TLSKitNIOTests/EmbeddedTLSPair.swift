@@ -28,10 +28,11 @@ final class EmbeddedTLSPair {
 
     init(
         clientConfiguration: ClientConfiguration = trustingClientConfiguration,
-        serverConfiguration: ServerConfiguration = ServerConfiguration(certificate: certified)
+        serverConfiguration: ServerConfiguration = ServerConfiguration(certificate: certified),
+        clientMonitoring: TLSMonitoring = TLSMonitoring(), serverMonitoring: TLSMonitoring = TLSMonitoring()
     ) throws {
-        clientTLS = try TLSHandler(clientConfiguration: clientConfiguration, serverName: "localhost")
-        serverTLS = try TLSHandler(serverConfiguration: serverConfiguration)
+        clientTLS = try TLSHandler(clientConfiguration: clientConfiguration, serverName: "localhost", monitoring: clientMonitoring)
+        serverTLS = try TLSHandler(serverConfiguration: serverConfiguration, monitoring: serverMonitoring)
         let ends = [(client, clientTransport, clientTLS, clientEvents), (server, serverTransport, serverTLS, serverEvents)]
         for (channel, transport, tls, events) in ends {
             try channel.pipeline.syncOperations.addHandler(transport, name: "transport")

@@ -24,7 +24,7 @@ extension ServerHandshake {
 
             // A psk_ke resumption needs no key share, so it is decided first. Any other handshake
             // needs the share first: a HelloRetryRequest comes before the PSK is looked at.
-            let pskOnly = mode == .pskOnly ? try decideResumption(hello, raw: raw, suite: suite, transcript: transcript, mode: .pskOnly) : nil
+            let pskOnly = mode == .pskOnly ? try decideResumption(hello, raw: raw, suite: suite, transcript: transcript, mode: .pskOnly, output: &output) : nil
             var share: KeyShareEntry?
             if pskOnly?.resumed == nil {
                 switch try chooseKeyShare(hello) {
@@ -33,7 +33,7 @@ extension ServerHandshake {
                 case .retry(let group): return helloRetryRequest(for: hello, raw: raw, suite: suite, group: group, output: &output)
                 }
             }
-            let decision = try pskOnly ?? mode.map { try decideResumption(hello, raw: raw, suite: suite, transcript: transcript, mode: $0) }
+            let decision = try pskOnly ?? mode.map { try decideResumption(hello, raw: raw, suite: suite, transcript: transcript, mode: $0, output: &output) }
             let resumed = decision?.resumed
 
             if resumed == nil {

@@ -33,10 +33,14 @@ extension ServerHandshake.ExpectClientHello {
     /// Only a ticket that opens but whose binder does not verify is fatal (`decrypt_error`),
     /// since that hello was tampered with.
     func decideResumption(
-        _ hello: ClientHello, raw: [UInt8], suite: CipherSuite, transcript: TranscriptHash, mode: ResumptionMode
+        _ hello: ClientHello, raw: [UInt8], suite: CipherSuite, transcript: TranscriptHash, mode: ResumptionMode,
+        output: inout HandshakeOutput
     ) throws -> ServerHandshake.ResumptionDecision {
         let decision = examineOffer(hello, raw: raw, suite: suite, transcript: transcript, mode: mode)
-        for rejection in decision.rejections { configuration.statistics.recordRejection(rejection) }
+        for rejection in decision.rejections {
+            configuration.statistics.recordRejection(rejection)
+            output.raise(.sessionTicketRejected(rejection))
+        }
         if decision.binderIsForged { throw TLSError(.incorrectBinder) }
         return decision
     }

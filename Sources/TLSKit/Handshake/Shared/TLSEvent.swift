@@ -16,6 +16,10 @@ public enum TLSEvent: Sendable, Hashable {
     case sessionTicketReceived(ClientSession)
     /// Server: a ticket was issued and queued for sending.
     case sessionTicketIssued(IssuedSessionTicket)
+    /// Server: a ticket the client offered was not used, and why (the handshake goes on, as a
+    /// full one unless another offered ticket is used). Also counted in
+    /// ``ServerConfiguration/statistics``.
+    case sessionTicketRejected(TicketRejection)
     /// Server: the client answered a post-handshake CertificateRequest; its chain verified
     /// (empty when it declined and a certificate was optional).
     case clientAuthenticated([Certificate])
