@@ -29,9 +29,9 @@ final class MetricsEndpoint: Sendable {
     }
 
     /// Listens on `host:port` and returns the address bound, as `HOST:PORT`.
-    func start(host: String, port: Int, group: any EventLoopGroup) throws -> String {
+    func start(host: String, port: Int, group: any EventLoopGroup) async throws -> String {
         let registry = self.registry
-        let channel = try ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -39,7 +39,7 @@ final class MetricsEndpoint: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ScrapeHandler(registry: registry))
                 }
             }
-            .bind(host: host, port: port).wait()
+            .bind(host: host, port: port).get()
         return channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
     }
 }

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import TLSKit
 import TLSKitNIO
 
-struct ServerCommand: ParsableCommand {
+struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
         abstract: "Accept TLS 1.3 connections and echo what each client sends (or answer HTTP with --www).")
@@ -47,18 +49,24 @@ struct ServerCommand: ParsableCommand {
     @Flag(name: .customLong("request-cert-after-handshake"), help: "Ask each client for a certificate once its handshake is done (post-handshake authentication; needs --ca).")
     var requestCertAfterHandshake = false
 
+    @Option(
+        name: .customLong("shutdown-timeout"), parsing: .unconditional,
+        help: "Seconds live connections get to close after SIGTERM or SIGINT before the server exits anyway.")
+    var shutdownTimeout: Int64 = 10
+
     @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics (port 0 picks a free one; printed as `metrics: HOST:PORT`).")
     var metrics: String?
 
     func validate() throws {
         try FlagRange.check(port, in: 0...65_535, "--port")
         _ = try metrics.map(MetricsEndpoint.parseAddress)
+        try FlagRange.check(shutdownTimeout, in: 0...3_600, "--shutdown-timeout")
         try FlagRange.check(numTickets, in: 0...ServerConfiguration.maximumTicketCount, "--num-tickets")
         try FlagRange.check(ticketLifetime, in: 1...604_800, "--ticket-lifetime")
         try FlagRange.check(handshakeTimeout, in: 1...86_400, "--handshake-timeout")
     }
 
-    func run() throws {
+    func run() async throws {
         let configuration: ServerConfiguration
         var monitoring: TLSMonitoring
         let metricsAddress: (host: String, port: Int)?
@@ -75,7 +83,7 @@ struct ServerCommand: ParsableCommand {
             let endpoint = MetricsEndpoint()
             monitoring.metrics = endpoint.metrics
             do {
-                let bound = try endpoint.start(host: metricsAddress.host, port: metricsAddress.port, group: group)
+                let bound = try await endpoint.start(host: metricsAddress.host, port: metricsAddress.port, group: group)
                 Console.standardOutput.write("metrics: \(bound)")
             } catch {
                 Console.error("error: cannot serve metrics on \(metricsAddress.host):\(metricsAddress.port): \(error)")
@@ -101,7 +109,7 @@ struct ServerCommand: ParsableCommand {
             }
         let channel: Channel
         do {
-            channel = try bootstrap.bind(host: host, port: port).wait()
+            channel = try await bootstrap.bind(host: host, port: port).get()
         } catch {
             Console.error("error: cannot listen on \(host):\(port): \(error)")
             throw ExitCode(1)
@@ -118,7 +126,15 @@ struct ServerCommand: ParsableCommand {
             CertificateReloading(certificates: certificates).start(on: group.next())
         }
         StandardInputCommands(registry: registry).start()
-        try channel.closeFuture.wait()
+        // SIGTERM and SIGINT stop the server gracefully: no new connections, close_notify on
+        // every live one, a bounded wait for them to close, exit status 0.
+        let service = ListenerService(listener: channel, registry: registry, drainTimeout: .seconds(shutdownTimeout))
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "tlskit.lifecycle") { _ in SwiftLogNoOpLogHandler() }))
+        try await services.run()
+        try? await group.shutdownGracefully()
     }
 
     private func makeConfiguration() throws -> ServerConfiguration {
@@ -254,9 +270,57 @@ final class ConnectionRegistry: @unchecked Sendable {
 
     init(clientRoots: TrustRoots?) { self.clientRoots = clientRoots }
 
-    func add(_ channel: Channel) { lock.withLock { channels[ObjectIdentifier(channel)] = channel } }
+    /// Set once shutdown begins: channels that arrive after it are closed at once.
+    private var isClosing = false
+
+    func add(_ channel: Channel) {
+        let accepted = lock.withLock {
+            guard !isClosing else { return false }
+            channels[ObjectIdentifier(channel)] = channel
+            return true
+        }
+        if !accepted { channel.close(promise: nil) }
+    }
     func remove(_ channel: Channel) { lock.withLock { _ = channels.removeValue(forKey: ObjectIdentifier(channel)) } }
     var all: [Channel] { lock.withLock { Array(channels.values) } }
+
+    /// Closes every live connection (the TLS handler sends close_notify first) and waits, at
+    /// most `timeout`, for them all to be closed. Returns how many there were.
+    func closeAll(timeout: TimeAmount) async -> Int {
+        let channels = lock.withLock {
+            isClosing = true
+            return Array(self.channels.values)
+        }
+        for channel in channels { channel.close(promise: nil) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for channel in channels { try? await channel.closeFuture.get() }
+            }
+            group.addTask { try? await Task.sleep(nanoseconds: UInt64(max(0, timeout.nanoseconds))) }
+            // Whichever ends first: all closed, or the time is up.
+            await group.next()
+            group.cancelAll()
+        }
+        return channels.count
+    }
+}
+
+/// The listening socket as a service of the process: it runs until the listener closes, and on
+/// graceful shutdown stops accepting, then closes every connection.
+struct ListenerService: Service {
+    let listener: any Channel
+    let registry: ConnectionRegistry
+    let drainTimeout: TimeAmount
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await listener.closeFuture.get()
+        } onGracefulShutdown: {
+            listener.close(promise: nil)
+        }
+        let count = await registry.closeAll(timeout: drainTimeout)
+        Console.error("shutdown: closed \(count) connection\(count == 1 ? "" : "s")")
+    }
 }
 
 /// Commands typed on the server's stdin, one a line, as `openssl s_server` takes them:

@@ -11,7 +11,7 @@ struct TLSKitCommand: ParsableCommand {
     /// Flag errors (a value out of range, an unknown name, a missing argument) are one
     /// `error:` line on stderr and exit status 2, as `openssl` and most tools report them;
     /// `--help` prints as usual, and a failed connection exits with 1 from `run()`.
-    static func main() {
+    static func main() async {
         var command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -19,7 +19,11 @@ struct TLSKitCommand: ParsableCommand {
             exitForUsage(error)
         }
         do {
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as ValidationError {
             exitForUsage(error)
         } catch {
