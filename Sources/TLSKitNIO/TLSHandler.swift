@@ -23,10 +23,10 @@ import TLSKit
 ///   and writes held for the handshake fail with `ChannelError.ioOnClosedChannel`.
 /// - When the peer sends close_notify, the handler answers with its own, fires
 ///   NIO's `TLSUserEvent.shutdownCompleted` and closes the channel.
-/// - Custom verification: when the configuration has a ``TLSKit/PeerCertificateVerifier``
-///   (``TLSKit/ClientConfiguration/certificateVerifier``,
-///   ``TLSKit/ServerConfiguration/clientCertificateVerifier``), the handler runs it in a `Task`
-///   when the connection asks (``TLSKit/TLSConnection/pendingPeerVerification``), never on the
+/// - Custom verification: when the configuration has a `PeerCertificateVerifier`
+///   (`ClientConfiguration.certificateVerifier`,
+///   `ServerConfiguration.clientCertificateVerifier`), the handler runs it in a `Task`
+///   when the connection asks (`TLSConnection.pendingPeerVerification`), never on the
 ///   event loop, and stops reading from the channel meanwhile. The verdict is handed to the
 ///   connection back on the event loop; then the handshake goes on, or fails with the
 ///   verifier's alert. A verdict that arrives after the channel closed is dropped.

@@ -113,7 +113,8 @@ final class PeerVerificationTests: XCTestCase {
         let client = try ClientConnection(configuration: clientConfiguration, serverName: "localhost")
         let server = try ServerConnection(configuration: serverConfiguration)
         try server.receive(client.takeOutput())
-        let flight = try resealProtectedHandshake(server.takeOutput(), secret: try secrets.key("SERVER_HANDSHAKE_TRAFFIC_SECRET")) { messages, cipher in
+        let secret = try secrets.key("SERVER_HANDSHAKE_TRAFFIC_SECRET")
+        let flight = try resealProtectedHandshake(server.takeOutput(), secret: secret) { messages, cipher in
             try messages.flatMap { try cipher.seal(.handshake, $0) }
         }
         let records = try WireRecords.split(flight)
