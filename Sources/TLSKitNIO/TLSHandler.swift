@@ -23,6 +23,13 @@ import TLSKit
 ///   and writes held for the handshake fail with `ChannelError.ioOnClosedChannel`.
 /// - When the peer sends close_notify, the handler answers with its own, fires
 ///   NIO's `TLSUserEvent.shutdownCompleted` and closes the channel.
+/// - Custom verification: when the configuration has a `PeerCertificateVerifier`
+///   (`ClientConfiguration.certificateVerifier`,
+///   `ServerConfiguration.clientCertificateVerifier`), the handler runs it in a `Task`
+///   when the connection asks (`TLSConnection.pendingPeerVerification`), never on the
+///   event loop, and stops reading from the channel meanwhile. The verdict is handed to the
+///   connection back on the event loop; then the handshake goes on, or fails with the
+///   verifier's alert. A verdict that arrives after the channel closed is dropped.
 /// - Errors: a `TLSError` is fired with `fireErrorCaught` after its alert is written, then the
 ///   channel closes. A transport that closes before the peer's close_notify fires
 ///   ``TLSHandlerError/uncleanShutdown``.
@@ -68,6 +75,10 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var hasReportedUncleanShutdown = false
     /// Logs and metrics for this connection (nothing unless configured).
     private var monitor: ConnectionMonitor
+    /// The verifier running for the connection's pending peer verification.
+    private var verification: Task<Void, Never>?
+    /// Whether the channel asked for a read while the verifier ran (issued once it is done).
+    private var hasHeldRead = false
 
     /// A handler for the server end of an accepted connection.
     ///
@@ -117,6 +128,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         state = .closed
+        cancelVerification()
         pendingReads.removeAll()
         failPendingWrites(ChannelError.ioOnClosedChannel)
     }
@@ -130,6 +142,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public func channelInactive(context: ChannelHandlerContext) {
         let wasOpen = state == .open
         state = .closed
+        cancelVerification()
         pendingReads.removeAll()
         failPendingWrites(ChannelError.ioOnClosedChannel)
         if wasOpen { reportUncleanShutdownIfNeeded(context: context) }
@@ -193,6 +206,11 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             fail(error, context: context)
             return
         }
+        afterProcessing(context: context)
+    }
+
+    /// Sends, delivers and starts what processing received bytes (or a verdict) produced.
+    private func afterProcessing(context: ChannelHandlerContext) {
         // Handshake messages, tickets and key updates leave before the application hears
         // anything, so whatever it writes in response follows them.
         writeConnectionOutput(context: context, flush: true)
@@ -206,6 +224,57 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireUserInboundEventTriggered(TLSUserEvent.shutdownCompleted)
             closeAfterOutput(context: context, mode: .all, promise: nil)
         }
+        startPeerVerificationIfNeeded(context: context)
+    }
+
+    // MARK: Peer verification
+
+    /// Runs the configuration's verifier when the connection waits for one: in a task, off the
+    /// event loop, with the verdict handed back on the loop.
+    private func startPeerVerificationIfNeeded(context: ChannelHandlerContext) {
+        guard verification == nil, state == .open, let request = connection.pendingPeerVerification else { return }
+        // A connection only waits when its configuration has a verifier; should it not, the
+        // peer is rejected rather than waited on forever.
+        guard let verifier = connection.peerCertificateVerifier else {
+            return finishPeerVerification(.reject(reason: "no verifier to run", alert: .certificateUnknown), context: context)
+        }
+        let loop = context.eventLoop
+        let handler = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        verification = Task {
+            let verdict = await verifier.verify(request)
+            loop.execute {
+                handler.value.handler.finishPeerVerification(verdict, context: handler.value.context)
+            }
+        }
+    }
+
+    /// Hands the verdict to the connection and carries on as after a read: output, events,
+    /// data, held writes, and the reads held meanwhile.
+    private func finishPeerVerification(_ verdict: PeerVerificationVerdict, context: ChannelHandlerContext) {
+        verification = nil
+        // The channel closed or the handler was removed while the verifier ran: the verdict
+        // has nobody to go to.
+        guard state == .open, connection.pendingPeerVerification != nil else { return }
+        do {
+            try connection.resumePeerVerification(verdict)
+        } catch {
+            state = .closing
+            deliverEventsAndData(context: context)
+            fail(error, context: context)
+            return
+        }
+        afterProcessing(context: context)
+        // Data delivered here did not come from a channel read: end it as a read would.
+        context.fireChannelReadComplete()
+        if hasHeldRead && state == .open && verification == nil {
+            hasHeldRead = false
+            context.read()
+        }
+    }
+
+    private func cancelVerification() {
+        verification?.cancel()
+        verification = nil
     }
 
     private func deliverEventsAndData(context: ChannelHandlerContext) {
@@ -258,6 +327,16 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         pendingWrites.append(PendingWrite(buffer: unwrapOutboundIn(data), promise: promise))
+    }
+
+    /// Holds the channel's reads while the verifier runs, so that a peer cannot make the
+    /// connection buffer without bound; the read is issued once the verdict is in.
+    public func read(context: ChannelHandlerContext) {
+        guard verification == nil else {
+            hasHeldRead = true
+            return
+        }
+        context.read()
     }
 
     public func flush(context: ChannelHandlerContext) {
@@ -374,6 +453,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// before the error is fired, so a handler that closes the channel on errors cannot lose it.
     private func fail(_ error: Error, context: ChannelHandlerContext) {
         monitor.failed(error, duringHandshake: !connection.isHandshakeComplete, peer: context.remoteAddress)
+        cancelVerification()
         failPendingWrites(error)
         let alert = writeFinalOutput(context: context)
         context.fireErrorCaught(error)

@@ -80,7 +80,7 @@ final class TLSHandlerLoopbackTests: XCTestCase {
 
     // MARK: Helpers
 
-    private static func startServer(
+    static func startServer(
         group: EventLoopGroup, configuration: ServerConfiguration
     ) async throws -> NIOAsyncChannel<Connection, Never> {
         try await ServerBootstrap(group: group)
@@ -93,7 +93,7 @@ final class TLSHandlerLoopbackTests: XCTestCase {
             }
     }
 
-    private static func connect(group: EventLoopGroup, port: Int, configuration: ClientConfiguration) async throws -> Connection {
+    static func connect(group: EventLoopGroup, port: Int, configuration: ClientConfiguration) async throws -> Connection {
         try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
                 let handler = try TLSHandler(clientConfiguration: configuration, serverName: "localhost")
@@ -104,7 +104,7 @@ final class TLSHandlerLoopbackTests: XCTestCase {
     }
 
     /// Accepts one connection, echoes it until the client closes, then closes the listener.
-    private static func echoOneConnection(_ server: NIOAsyncChannel<Connection, Never>) async throws {
+    static func echoOneConnection(_ server: NIOAsyncChannel<Connection, Never>) async throws {
         try await server.executeThenClose { connections in
             for try await connection in connections {
                 try await connection.executeThenClose { inbound, outbound in

@@ -18,6 +18,12 @@ public struct ClientConfiguration: Sendable {
     public var trustRoots: TrustRoots = .system
     /// How strictly the server's certificate is checked.
     public var certificateVerification: CertificateVerification = .fullVerification
+    /// Application code asked about the server's chain before the handshake completes (a
+    /// revocation check, pinning); it may be `async`. nil: TLSKit's verification alone decides.
+    public var certificateVerifier: (any PeerCertificateVerifier)?
+    /// Whether ``certificateVerifier`` runs after chain verification (the default) or replaces
+    /// it, ``certificateVerification`` and the host name check included.
+    public var certificateVerifierMode: PeerVerificationMode = .afterChainVerification
     /// Cipher suites offered, in preference order.
     public var cipherSuites: [CipherSuite] = CipherSuite.supported
     /// Groups offered in `supported_groups`, in preference order (``NamedGroup/clientDefaults``).
@@ -77,10 +83,16 @@ public struct ClientConfiguration: Sendable {
             throw TLSError.configuration("a key share group is listed twice")
         }
         // Verification against no roots can only fail: say so when the configuration is used,
-        // not as a certificate error on every connection (a machine without a CA bundle).
-        if certificateVerification != .insecureNoVerification && trustRoots.certificates.isEmpty {
+        // not as a certificate error on every connection (a machine without a CA bundle). Only a
+        // verifier that replaces chain verification makes the roots unnecessary.
+        if verifiesChainAgainstRoots && certificateVerification != .insecureNoVerification && trustRoots.certificates.isEmpty {
             throw TLSError.configuration("certificate verification is on and the trust roots are empty")
         }
+    }
+
+    /// False only when a ``certificateVerifier`` replaces chain verification.
+    var verifiesChainAgainstRoots: Bool {
+        certificateVerifier == nil || certificateVerifierMode == .afterChainVerification
     }
 
     /// The groups the first ClientHello carries shares for: ``keyShareGroups`` narrowed to the

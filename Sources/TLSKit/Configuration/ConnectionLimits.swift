@@ -32,6 +32,12 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// since their padding cannot be told from their data. The default is the 16 KiB OpenSSL
     /// lets clients send by default.
     public var maximumSkippedEarlyData = 16_384
+    /// Bytes of records held unread while a ``PeerCertificateVerifier`` decides
+    /// (``TLSConnection/pendingPeerVerification``), counted with their headers (`internal_error`).
+    /// The peer may rightly send its Finished and application data meanwhile; the records are
+    /// kept, still encrypted, and processed in order once the verdict is in. An adapter that can
+    /// stop reading while it waits (as `TLSHandler` does) rarely comes near this bound.
+    public var maximumBytesWhileVerifyingPeer = 262_144
 
     /// The defaults above.
     public init() {}

@@ -43,6 +43,13 @@ public struct ServerConfiguration: Sendable {
     public var applicationProtocols: [String] = []
     /// Whether and how to ask clients for certificates.
     public var clientAuthentication: ClientAuthentication = .none
+    /// Application code asked about each client certificate chain, during the handshake and
+    /// after it (a revocation check, a lookup of enrolled clients); it may be `async`. nil:
+    /// TLSKit's verification against the roots alone decides.
+    public var clientCertificateVerifier: (any PeerCertificateVerifier)?
+    /// Whether ``clientCertificateVerifier`` runs after chain verification against the roots of
+    /// ``clientAuthentication`` (the default) or replaces it, in which case those roots may be empty.
+    public var clientCertificateVerifierMode: PeerVerificationMode = .afterChainVerification
     /// Whether a HelloRetryRequest carries a cookie that the client must echo (RFC 8446 §4.2.2).
     public var sendsHelloRetryCookie = true
     /// Bounds on what a client can make a connection hold or do.
@@ -131,8 +138,15 @@ public struct ServerConfiguration: Sendable {
         guard ticketAgeTolerance >= 0 else { throw TLSError.configuration("ticketAgeTolerance must be zero or more seconds") }
         // A server that asks for client certificates against no roots could accept none: a
         // mistake (an empty or missing bundle) better refused now than found in production.
-        if let roots = clientAuthentication.trustRoots, roots.certificates.isEmpty {
+        // Only a verifier that replaces chain verification makes the roots unnecessary; without
+        // one, nothing would decide, and nothing is ever accepted by default.
+        if let roots = clientAuthentication.trustRoots, roots.certificates.isEmpty, verifiesClientChainAgainstRoots {
             throw TLSError.configuration("client authentication needs trust roots, and the configured roots are empty")
         }
+    }
+
+    /// False only when a ``clientCertificateVerifier`` replaces chain verification.
+    var verifiesClientChainAgainstRoots: Bool {
+        clientCertificateVerifier == nil || clientCertificateVerifierMode == .afterChainVerification
     }
 }

@@ -56,6 +56,12 @@ public final class ClientConnection: TLSConnection {
     public func exportKeyingMaterial(label: String, context: [UInt8], length: Int) throws -> [UInt8] {
         try core.exportKeyingMaterial(label: label, context: context, length: length, role: self)
     }
+
+    public var peerCertificateVerifier: (any PeerCertificateVerifier)? { configuration.certificateVerifier }
+
+    public func resumePeerVerification(_ verdict: PeerVerificationVerdict) throws {
+        try core.resumePeerVerification(verdict, role: self)
+    }
 }
 
 extension ClientConnection: ConnectionRole {
@@ -64,6 +70,10 @@ extension ClientConnection: ConnectionRole {
     }
 
     var traffic: ApplicationTraffic? { machine.traffic }
+
+    func resolvePeerVerification(_ verdict: PeerVerificationVerdict, output: inout HandshakeOutput) throws {
+        try machine.resolvePeerVerification(verdict)
+    }
 
     func updateKeys(requestPeerUpdate: Bool, output: inout HandshakeOutput) throws {
         try machine.updateKeys(requestPeerUpdate: requestPeerUpdate, output: &output)

@@ -32,6 +32,11 @@ public final class ConnectionCore {
     private var bytesBeforeHandshake = 0
     /// Set on a server while it skips 0-RTT records it did not accept.
     private var skippedEarlyData: SkippedEarlyData?
+    /// The chain waiting for the application's verifier; while it is set, records are held
+    /// in ``heldRecords`` and handshake messages stay in the reassembler.
+    private(set) var pendingPeerVerification: PeerVerificationRequest?
+    /// Whole records, still protected, received while a verification is pending, oldest first.
+    private var heldRecords: [UInt8] = []
 
     /// Whether the handshake has completed and application data can flow.
     private(set) var isHandshakeComplete = false
@@ -243,6 +248,29 @@ public final class ConnectionCore {
         return try traffic.exportKeyingMaterial(label: label, context: context, length: length)
     }
 
+    /// Takes the application verifier's verdict on ``pendingPeerVerification`` and goes on
+    /// where processing stopped: the handshake messages already reassembled, then the records
+    /// held meanwhile, in order. A rejection fails the connection with its alert.
+    func resumePeerVerification<Role: ConnectionRole>(_ verdict: PeerVerificationVerdict, role: Role) throws {
+        try throwIfFailed()
+        guard pendingPeerVerification != nil else { throw TLSError(.invalidState("no peer verification is pending")) }
+        guard !isReceiving else {
+            throw TLSError(.invalidState("resumePeerVerification(_:) called from inside a handler"))
+        }
+        isReceiving = true
+        defer { isReceiving = false }
+        do {
+            try role.resolvePeerVerification(verdict, output: &output)
+            pendingPeerVerification = nil
+            applyOutput(role: role)
+            try processHandshakeMessages(role: role)
+            try processHeldRecords(role: role)
+        } catch let error as TLSError {
+            fail(error, role: role)
+            throw error
+        }
+    }
+
     // MARK: Steps the roles run
 
     func throwIfFailed() throws {
@@ -275,6 +303,8 @@ public final class ConnectionCore {
         failure = error
         output.removeAll()
         pendingHandshake = []
+        pendingPeerVerification = nil
+        heldRecords = []
         if let alert = error.alertSent { sendAlert(alert) }
         if let received = error.alertReceived { events.append(.alertReceived(received)) }
         if !isHandshakeComplete { role.handshakeFailed() }
@@ -287,6 +317,7 @@ extension ConnectionCore {
     ) throws {
         // RFC 8446 §6.1: data after close_notify is ignored.
         if closeNotifyReceived { return }
+        if pendingPeerVerification != nil { return try hold(record) }
         if !isHandshakeComplete {
             // Each record, header included, counts against ConnectionLimits.maximumBytesBeforeHandshake.
             bytesBeforeHandshake += TLSRecord.headerLength + record.body.count
@@ -387,6 +418,37 @@ extension ConnectionCore {
         }
     }
 
+    /// Keeps a record, header and all, until the pending verification is resolved
+    /// (``ConnectionLimits/maximumBytesWhileVerifyingPeer``). It is still protected: it is
+    /// opened later under whatever keys the handshake has installed by then, as it would have been.
+    private func hold(_ record: ReceivedRecord) throws {
+        let length = TLSRecord.headerLength + record.body.count
+        guard heldRecords.count + length <= limits.maximumBytesWhileVerifyingPeer else {
+            throw TLSError(
+                .limitExceeded(
+                    "more than \(limits.maximumBytesWhileVerifyingPeer) bytes received while the peer's certificate was being verified",
+                    alert: .internalError))
+        }
+        TLSRecord.appendHeader(contentType: record.contentType, legacyVersion: record.legacyVersion, length: record.body.count, into: &heldRecords)
+        heldRecords.append(contentsOf: record.body)
+    }
+
+    /// Processes the records held while a verification was pending, in order. Should the
+    /// machine wait again, the rest is held again, ahead of anything received later.
+    private func processHeldRecords<Role: ConnectionRole>(role: Role) throws {
+        guard !heldRecords.isEmpty else { return }
+        let held = heldRecords
+        heldRecords = []
+        // Whole records only: this deframer ends with nothing buffered.
+        var records = RecordDeframer()
+        try held.withUnsafeBytes { bytes in
+            try records.receive(bytes) { record in
+                try process(record, role: role, direct: nil as UnsafeMutablePointer<[UInt8]>?)
+                return !closeNotifyReceived
+            }
+        }
+    }
+
     /// Counts a record of `count` application data bytes against the limits on records that
     /// carry nothing; returns whether it carried something.
     private func countApplicationData(_ count: Int) throws -> Bool {
@@ -459,7 +521,13 @@ extension ConnectionCore {
         // RFC 8446 §5.1: handshake records are never empty.
         guard !fragment.isEmpty else { throw TLSError(.unexpectedMessage("empty handshake record")) }
         reassembler.append(fragment)
-        while let (type, body, raw) = try reassembler.next() {
+        try processHandshakeMessages(role: role)
+    }
+
+    /// Hands each complete message to the role's state machine, until none is left or the
+    /// machine waits for a peer verification (the rest then stays in the reassembler).
+    private func processHandshakeMessages<Role: ConnectionRole>(role: Role) throws {
+        while pendingPeerVerification == nil, let (type, body, raw) = try reassembler.next() {
             let message = try HandshakeMessage.decode(type: type, body: body)
             emptyRecordsInARow = 0
             if case .keyUpdate = message {
@@ -511,6 +579,8 @@ extension ConnectionCore {
                 role.observe(event)
             case .keyLog(let label, let clientRandom, let secret):
                 if let keyLog { keyLog("\(label) \(Hex.encode(clientRandom)) \(Hex.encode(secret))") }
+            case .awaitPeerVerification(let request):
+                pendingPeerVerification = request
             }
         }
         output.removeAll()

@@ -4,6 +4,9 @@
 protocol ConnectionRole: AnyObject {
     /// Hands one handshake message to the role's state machine; its effects go into `output`.
     func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws
+    /// Hands the application verifier's verdict to the state machine waiting for it: an
+    /// acceptance lets it go on, a rejection throws the connection's error.
+    func resolvePeerVerification(_ verdict: PeerVerificationVerdict, output: inout HandshakeOutput) throws
     /// The established connection's traffic secrets; nil during the handshake.
     var traffic: ApplicationTraffic? { get }
     /// Sends a KeyUpdate (RFC 8446 §4.6.3); `invalidState` before the handshake completes.

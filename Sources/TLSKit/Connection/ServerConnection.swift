@@ -51,6 +51,12 @@ public final class ServerConnection: TLSConnection {
         try core.exportKeyingMaterial(label: label, context: context, length: length, role: self)
     }
 
+    public var peerCertificateVerifier: (any PeerCertificateVerifier)? { configuration.clientCertificateVerifier }
+
+    public func resumePeerVerification(_ verdict: PeerVerificationVerdict) throws {
+        try core.resumePeerVerification(verdict, role: self)
+    }
+
     // MARK: Tickets and client authentication
 
     /// How many tickets this connection sends after a full handshake and after post-handshake
@@ -82,18 +88,27 @@ public final class ServerConnection: TLSConnection {
     /// that identity.
     ///
     /// - Parameters:
+    /// The ``ServerConfiguration/clientCertificateVerifier``, if there is one, is asked about the
+    /// chain before the client's Finished (``TLSConnection/pendingPeerVerification``); when it
+    /// replaces chain verification, no roots are needed and any given are not used.
+    ///
+    /// - Parameters:
     ///   - trustRoots: roots the client's chain must lead to; by default those of
     ///     ``ServerConfiguration/clientAuthentication``.
     ///   - required: whether a client that declines fails with `certificate_required`.
     /// - Throws: ``TLSError/Code/invalidState`` before the handshake completes, if the client did not
     ///   offer `post_handshake_auth`, or while a request is pending; ``TLSError/Code/invalidConfiguration``
-    ///   when there are no trust roots.
+    ///   when the chain is to be verified against roots and there are none.
     public func requestClientCertificate(trustRoots: TrustRoots? = nil, required: Bool = false) throws {
-        guard let roots = trustRoots ?? configuration.clientAuthentication.trustRoots else {
-            throw TLSError.configuration("post-handshake authentication needs trust roots for client certificates")
-        }
-        guard !roots.certificates.isEmpty else {
-            throw TLSError.configuration("post-handshake authentication needs trust roots, and the roots given are empty")
+        var roots: TrustRoots?
+        if configuration.verifiesClientChainAgainstRoots {
+            guard let given = trustRoots ?? configuration.clientAuthentication.trustRoots else {
+                throw TLSError.configuration("post-handshake authentication needs trust roots for client certificates")
+            }
+            guard !given.certificates.isEmpty else {
+                throw TLSError.configuration("post-handshake authentication needs trust roots, and the roots given are empty")
+            }
+            roots = given
         }
         try core.step(role: self) { output in
             try machine.withConnected("requestClientCertificate") {
@@ -118,6 +133,10 @@ extension ServerConnection: ConnectionRole {
     }
 
     var traffic: ApplicationTraffic? { machine.traffic }
+
+    func resolvePeerVerification(_ verdict: PeerVerificationVerdict, output: inout HandshakeOutput) throws {
+        try machine.resolvePeerVerification(verdict)
+    }
 
     func updateKeys(requestPeerUpdate: Bool, output: inout HandshakeOutput) throws {
         try machine.withConnected("updating keys") { $0.traffic.updateWriteKeys(requestPeerUpdate: requestPeerUpdate, output: &output) }

@@ -52,6 +52,21 @@ public protocol TLSConnection: AnyObject, CustomStringConvertible, CustomReflect
     /// Derives keying material from the connection's exporter secret (RFC 8446 §7.5).
     /// An empty context and no context are the same in TLS 1.3.
     func exportKeyingMaterial(label: String, context: [UInt8], length: Int) throws -> [UInt8]
+
+    /// The verifier of the configuration (``ClientConfiguration/certificateVerifier``,
+    /// ``ServerConfiguration/clientCertificateVerifier``): what to run for
+    /// ``pendingPeerVerification``. nil when there is none, and then nothing is ever pending.
+    var peerCertificateVerifier: (any PeerCertificateVerifier)? { get }
+
+    /// Gives the connection the verdict on ``pendingPeerVerification`` and goes on from where
+    /// it stopped: an acceptance processes the records held meanwhile, as ``receive(_:)``
+    /// would have (check ``takeOutput()``, events and application data after it); a rejection
+    /// fails the connection with a ``TLSError`` of code ``TLSError/Code/certificateVerificationFailed``,
+    /// its alert waiting in ``takeOutput()``.
+    ///
+    /// Throws ``TLSError/Code/invalidState`` when nothing is pending, or when called from inside
+    /// a handler that a connection call runs, and leaves the connection as it was.
+    func resumePeerVerification(_ verdict: PeerVerificationVerdict) throws
 }
 
 extension TLSConnection {
@@ -98,6 +113,16 @@ extension TLSConnection {
 
     /// The error that ended the connection, if any.
     public var error: TLSError? { core.error }
+
+    /// The peer's chain, waiting for the application's verdict, when a ``peerCertificateVerifier``
+    /// is configured; nil otherwise.
+    ///
+    /// The connection stops when the peer's Certificate and CertificateVerify have verified,
+    /// before its Finished: records received meanwhile are held, unprocessed, up to
+    /// ``ConnectionLimits/maximumBytesWhileVerifyingPeer``. Check this after each
+    /// ``receive(_:)``; run the verifier (it may be `async`: do not block the thread that
+    /// drives the connection) and pass its verdict to ``resumePeerVerification(_:)``.
+    public var pendingPeerVerification: PeerVerificationRequest? { core.pendingPeerVerification }
 
     /// Whether the handshake has completed and application data can flow.
     public var isHandshakeComplete: Bool { core.isHandshakeComplete }

@@ -32,6 +32,8 @@ extension TLSError {
         case certificateExpired
         case unknownCA(String)
         case certificateRequired
+        /// The application's ``PeerCertificateVerifier`` refused the chain, with the alert it chose.
+        case rejectedByVerifier(String, alert: AlertDescription)
         // no_application_protocol
         case noApplicationProtocol
         // internal_error
@@ -61,6 +63,7 @@ extension TLSError {
             case .certificateExpired: return .certificateExpired
             case .unknownCA: return .unknownCA
             case .certificateRequired: return .certificateRequired
+            case .rejectedByVerifier(_, let alert): return alert
             case .noApplicationProtocol: return .noApplicationProtocol
             case .internalFailure: return .internalError
             case .limitExceeded(_, let alert): return alert
@@ -76,7 +79,7 @@ extension TLSError {
             case .noCommonCipherSuite, .noCommonGroup, .noCommonSignatureScheme, .noApplicationProtocol, .certificateRequired:
                 return .handshakeFailure
             case .unsupportedVersion: return .unsupportedProtocolVersion
-            case .badSignature, .badCertificate, .unsupportedCertificate, .certificateExpired, .unknownCA:
+            case .badSignature, .badCertificate, .unsupportedCertificate, .certificateExpired, .unknownCA, .rejectedByVerifier:
                 return .certificateVerificationFailed
             case .internalFailure: return .internalError
             case .limitExceeded: return .limitExceeded
@@ -108,6 +111,7 @@ extension TLSError {
             case .certificateExpired: return "certificate expired or not yet valid"
             case .unknownCA(let what): return "certificate not trusted: \(what)"
             case .certificateRequired: return "a client certificate is required"
+            case .rejectedByVerifier(let why, _): return "certificate rejected by the verifier: \(why)"
             case .noApplicationProtocol: return "no application protocol in common"
             case .internalFailure(let what): return "internal error: \(what)"
             case .limitExceeded(let what, _): return "limit exceeded: \(what)"

@@ -21,6 +21,8 @@ extension ClientHandshake {
         /// The server's CertificateRequest, if it asked for our certificate.
         var certificateRequest: CertificateRequest?
         var parameters: NegotiatedParameters
+        /// Whether the server's chain was verified against the trust roots (for the verifier).
+        var isPeerChainVerified = false
 
         init(
             configuration: ClientConfiguration, serverName: String?, suite: CipherSuite, transcript: TranscriptHash,
@@ -94,7 +96,9 @@ extension ClientHandshake {
             try ClientCertificateCheck.requireLength(certificate, limits: configuration.limits)
             let chainDER = certificate.entries.map(\.certificateData)
             let now = configuration.time.now
-            switch configuration.certificateVerification {
+            // A verifier that replaces chain verification decides alone, once the signature checks.
+            let verification = configuration.verifiesChainAgainstRoots ? configuration.certificateVerification : .insecureNoVerification
+            switch verification {
             case .fullVerification:
                 flight.parameters.peerCertificates = try ChainVerification.verify(
                     chainDER: chainDER, roots: configuration.trustRoots, serverName: flight.serverName, now: now)
@@ -104,6 +108,7 @@ extension ClientHandshake {
             case .insecureNoVerification:
                 flight.parameters.peerCertificates = try ChainVerification.parse(chainDER: chainDER)
             }
+            flight.isPeerChainVerified = verification != .insecureNoVerification
             flight.transcript.update(raw)
             return .expectCertificateVerify(ExpectCertificateVerify(flight: flight))
         }
@@ -120,6 +125,23 @@ extension ClientHandshake {
             try verifySignature(verify.signature, scheme: verify.scheme, message: content, publicKey: flight.parameters.peerCertificates[0].publicKey)
             flight.parameters.serverSignatureScheme = verify.scheme
             flight.transcript.update(raw)
+            guard flight.configuration.certificateVerifier != nil else { return .expectFinished(ExpectFinished(flight: flight)) }
+            output.awaitPeerVerification(
+                PeerVerificationRequest(
+                    peerCertificates: flight.parameters.peerCertificates, peerRole: .server, serverName: flight.serverName,
+                    isChainVerified: flight.isPeerChainVerified))
+            return .awaitPeerVerification(AwaitPeerVerification(flight: flight))
+        }
+    }
+
+    /// The server's chain and its CertificateVerify have been checked; the application's
+    /// verifier has the last word before the server's Finished is read.
+    struct AwaitPeerVerification {
+        let flight: Flight
+
+        /// An acceptance moves on to the server's Finished; a rejection fails the handshake.
+        func resolve(_ verdict: PeerVerificationVerdict) throws -> ClientHandshakeState {
+            try verdict.check()
             return .expectFinished(ExpectFinished(flight: flight))
         }
     }

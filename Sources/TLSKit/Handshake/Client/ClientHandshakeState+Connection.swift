@@ -9,6 +9,14 @@ extension ClientHandshakeState {
         }
     }
 
+    /// Hands the application verifier's verdict to the state waiting for it; `invalidState` in any other.
+    mutating func resolvePeerVerification(_ verdict: PeerVerificationVerdict) throws {
+        guard case .awaitPeerVerification(let state) = self else {
+            throw TLSError(.invalidState("no peer verification is pending"))
+        }
+        self = try state.resolve(verdict)
+    }
+
     /// The established connection's traffic secrets, nil during the handshake.
     var traffic: ApplicationTraffic? {
         if case .connected(let connected) = self { return connected.traffic }

@@ -5,6 +5,7 @@ enum ClientHandshakeState {
     case expectCertificateOrRequest(ClientHandshake.ExpectCertificateOrRequest)
     case expectCertificate(ClientHandshake.ExpectCertificate)
     case expectCertificateVerify(ClientHandshake.ExpectCertificateVerify)
+    case awaitPeerVerification(ClientHandshake.AwaitPeerVerification)
     case expectFinished(ClientHandshake.ExpectFinished)
     case connected(ClientHandshake.Connected)
 
@@ -38,6 +39,9 @@ enum ClientHandshakeState {
             if case .certificate(let certificate) = message { return try state.handle(certificate, raw: raw, output: &output) }
         case .expectCertificateVerify(let state):
             if case .certificateVerify(let verify) = message { return try state.handle(verify, raw: raw, output: &output) }
+        case .awaitPeerVerification:
+            // The connection holds every message back until the verdict is in.
+            break
         case .expectFinished(let state):
             if case .finished(let finished) = message { return try state.handle(finished, raw: raw, output: &output) }
         case .connected(let state):
@@ -58,6 +62,7 @@ enum ClientHandshakeState {
         case .expectCertificateOrRequest: return "expecting Certificate or CertificateRequest"
         case .expectCertificate: return "expecting Certificate"
         case .expectCertificateVerify: return "expecting CertificateVerify"
+        case .awaitPeerVerification: return "awaiting the certificate verifier's verdict"
         case .expectFinished: return "expecting Finished"
         case .connected: return "connected"
         }

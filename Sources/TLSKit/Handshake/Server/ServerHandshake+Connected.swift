@@ -79,8 +79,10 @@ extension ServerHandshake {
             }
         }
 
-        /// Sends a post-handshake CertificateRequest (RFC 8446 §4.6.2).
-        mutating func requestClientCertificate(trustRoots: TrustRoots, required: Bool, output: inout HandshakeOutput) throws {
+        /// Sends a post-handshake CertificateRequest (RFC 8446 §4.6.2). The client's chain is
+        /// verified against `trustRoots`, or only parsed when they are nil (a verifier replaces
+        /// chain verification).
+        mutating func requestClientCertificate(trustRoots: TrustRoots?, required: Bool, output: inout HandshakeOutput) throws {
             guard clientOffersPostHandshakeAuthentication else {
                 throw TLSError(.invalidState("the client did not offer post_handshake_auth"))
             }
@@ -95,6 +97,17 @@ extension ServerHandshake {
                 stage: .expectCertificate, context: request.requestContext, transcript: transcript, trustRoots: trustRoots,
                 required: required)
         }
+
+        /// Hands the verifier's verdict on a post-handshake chain to the authentication
+        /// waiting for it: an acceptance moves on to the client's Finished.
+        mutating func resolvePeerVerification(_ verdict: PeerVerificationVerdict) throws {
+            guard var authentication, case .awaitPeerVerification(let chain, let der) = authentication.stage else {
+                throw TLSError(.invalidState("no peer verification is pending"))
+            }
+            try verdict.check()
+            authentication.stage = .expectFinished(chain: chain, der: der)
+            self.authentication = authentication
+        }
     }
 
     /// A post-handshake client authentication in progress: Certificate, CertificateVerify and
@@ -103,13 +116,15 @@ extension ServerHandshake {
         enum Stage {
             case expectCertificate
             case expectCertificateVerify(chain: [Certificate], der: [[UInt8]])
+            case awaitPeerVerification(chain: [Certificate], der: [[UInt8]])
             case expectFinished(chain: [Certificate], der: [[UInt8]])
         }
 
         var stage: Stage
         let context: [UInt8]
         var transcript: TranscriptHash
-        let trustRoots: TrustRoots
+        /// nil when a verifier replaces chain verification.
+        let trustRoots: TrustRoots?
         let required: Bool
 
         /// Consumes one client message; returns the next step, or nil once the exchange is over.
@@ -130,7 +145,15 @@ extension ServerHandshake {
                 try ClientCertificateCheck.verifySignature(
                     verify, transcriptHash: transcript.digest(), leaf: chain[0], accepted: connected.configuration.signatureSchemes)
                 next.transcript.update(raw)
-                next.stage = .expectFinished(chain: chain, der: der)
+                guard connected.configuration.clientCertificateVerifier != nil else {
+                    next.stage = .expectFinished(chain: chain, der: der)
+                    return next
+                }
+                output.awaitPeerVerification(
+                    PeerVerificationRequest(
+                        peerCertificates: chain, peerRole: .client, serverName: connected.parameters.serverName,
+                        isChainVerified: trustRoots != nil, isPostHandshake: true))
+                next.stage = .awaitPeerVerification(chain: chain, der: der)
             case (.expectFinished(let chain, let der), .finished(let finished)):
                 // RFC 8446 §4.4: after the handshake the Finished key comes from the current client traffic secret.
                 try connected.traffic.acceptPeerFinished(finished, transcriptHash: transcript.digest())

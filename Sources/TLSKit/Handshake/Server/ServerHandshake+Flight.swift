@@ -16,6 +16,8 @@ extension ServerHandshake {
         let applicationSecrets: KeySchedule.ApplicationTrafficSecrets
         var parameters: NegotiatedParameters
         var clientCertificateChainDER: [[UInt8]]
+        /// Whether the client's chain was verified against the roots (for the verifier).
+        var isClientChainVerified = false
         let clientModes: [PSKKeyExchangeMode]
         let clientOffersPostHandshakeAuthentication: Bool
 
@@ -49,14 +51,16 @@ extension ServerHandshake {
         func handle(_ message: CertificateMessage, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             guard message.requestContext.isEmpty else { throw TLSError(.illegalParameter("certificate_request_context")) }
             var flight = flight
-            let authentication = flight.configuration.clientAuthentication
+            let configuration = flight.configuration
+            let authentication = configuration.clientAuthentication
+            let roots = configuration.verifiesClientChainAgainstRoots ? authentication.trustRoots ?? .certificates([]) : nil
             let received = try ClientCertificateCheck.verify(
-                message, roots: authentication.trustRoots ?? .certificates([]), required: authentication.isRequired,
-                limits: flight.configuration.limits, now: flight.configuration.time.now)
+                message, roots: roots, required: authentication.isRequired, limits: configuration.limits, now: configuration.time.now)
             flight.transcript.update(raw)
             guard let (chain, der) = received else { return .expectFinished(ExpectFinished(flight: flight)) }
             flight.parameters.peerCertificates = chain
             flight.clientCertificateChainDER = der
+            flight.isClientChainVerified = roots != nil
             return .expectCertificateVerify(ExpectCertificateVerify(flight: flight))
         }
     }
@@ -70,6 +74,23 @@ extension ServerHandshake {
                 verify, transcriptHash: flight.transcript.digest(), leaf: flight.parameters.peerCertificates[0],
                 accepted: flight.configuration.signatureSchemes)
             flight.transcript.update(raw)
+            guard flight.configuration.clientCertificateVerifier != nil else { return .expectFinished(ExpectFinished(flight: flight)) }
+            output.awaitPeerVerification(
+                PeerVerificationRequest(
+                    peerCertificates: flight.parameters.peerCertificates, peerRole: .client, serverName: flight.parameters.serverName,
+                    isChainVerified: flight.isClientChainVerified))
+            return .awaitPeerVerification(AwaitPeerVerification(flight: flight))
+        }
+    }
+
+    /// The client's chain and its CertificateVerify have been checked; the application's
+    /// verifier has the last word before the client's Finished is read.
+    struct AwaitPeerVerification {
+        let flight: Flight
+
+        /// An acceptance moves on to the client's Finished; a rejection fails the handshake.
+        func resolve(_ verdict: PeerVerificationVerdict) throws -> ServerHandshakeState {
+            try verdict.check()
             return .expectFinished(ExpectFinished(flight: flight))
         }
     }
@@ -92,9 +113,11 @@ extension ClientAuthentication {
 
 /// The server's checks of a client's certificate, during the handshake and after it.
 enum ClientCertificateCheck {
-    /// Verifies a client's Certificate message. Returns nil when the client sent no certificate
-    /// and one was optional (RFC 8446 §4.4.2.4); `certificate_required` when it was required.
-    static func verify(_ message: CertificateMessage, roots: TrustRoots, required: Bool, limits: ConnectionLimits, now: Date) throws
+    /// Verifies a client's Certificate message against `roots`, or only parses it when `roots`
+    /// is nil (a verifier replaces chain verification, and is asked before the Finished).
+    /// Returns nil when the client sent no certificate and one was optional (RFC 8446 §4.4.2.4);
+    /// `certificate_required` when it was required.
+    static func verify(_ message: CertificateMessage, roots: TrustRoots?, required: Bool, limits: ConnectionLimits, now: Date) throws
         -> ([Certificate], [[UInt8]])?
     {
         try requireLength(message, limits: limits)
@@ -103,6 +126,7 @@ enum ClientCertificateCheck {
             return nil
         }
         let der = message.entries.map(\.certificateData)
+        guard let roots else { return (try ChainVerification.parse(chainDER: der), der) }
         let chain = try ChainVerification.verify(chainDER: der, roots: roots, serverName: nil, now: now)
         return (chain, der)
     }

@@ -109,8 +109,13 @@ extension ServerHandshake.ExpectClientHello {
     /// again, against today's roots at today's time; a chain verified before is answered from
     /// the roots' cache. Under `required` a session without a chain is refused. Without client
     /// authentication the session's identity is passed on as it was issued.
+    ///
+    /// With a ``ServerConfiguration/clientCertificateVerifier`` a session that carries a client
+    /// chain is never resumed: the verifier (a revocation check) could not be asked, so the
+    /// client gets a full handshake where it is.
     private func clientIdentity(of state: ServerSessionState, now: Date) -> [Certificate]? {
         let chain = state.clientCertificateChain
+        if configuration.clientCertificateVerifier != nil && !chain.isEmpty { return nil }
         guard let roots = configuration.clientAuthentication.trustRoots else {
             return (try? ChainVerification.parse(chainDER: chain)) ?? []
         }

@@ -3,6 +3,7 @@ enum ServerHandshakeState {
     case expectClientHello(ServerHandshake.ExpectClientHello)
     case expectCertificate(ServerHandshake.ExpectCertificate)
     case expectCertificateVerify(ServerHandshake.ExpectCertificateVerify)
+    case awaitPeerVerification(ServerHandshake.AwaitPeerVerification)
     case expectFinished(ServerHandshake.ExpectFinished)
     case connected(ServerHandshake.Connected)
 
@@ -32,6 +33,9 @@ enum ServerHandshakeState {
             if case .certificate(let certificate) = message { return try state.handle(certificate, raw: raw, output: &output) }
         case .expectCertificateVerify(let state):
             if case .certificateVerify(let verify) = message { return try state.handle(verify, raw: raw, output: &output) }
+        case .awaitPeerVerification:
+            // The connection holds every message back until the verdict is in.
+            break
         case .expectFinished(let state):
             if case .finished(let finished) = message { return try state.handle(finished, raw: raw, tickets: tickets, output: &output) }
         case .connected(let state):
@@ -67,11 +71,26 @@ enum ServerHandshakeState {
         self = .connected(connected)
     }
 
+    /// Hands the application verifier's verdict to the handshake or the post-handshake
+    /// authentication waiting for it; `invalidState` if none is.
+    mutating func resolvePeerVerification(_ verdict: PeerVerificationVerdict) throws {
+        switch self {
+        case .awaitPeerVerification(let state):
+            self = try state.resolve(verdict)
+        case .connected(var connected):
+            try connected.resolvePeerVerification(verdict)
+            self = .connected(connected)
+        default:
+            throw TLSError(.invalidState("no peer verification is pending"))
+        }
+    }
+
     var name: String {
         switch self {
         case .expectClientHello: return "expecting ClientHello"
         case .expectCertificate: return "expecting client Certificate"
         case .expectCertificateVerify: return "expecting client CertificateVerify"
+        case .awaitPeerVerification: return "awaiting the certificate verifier's verdict"
         case .expectFinished: return "expecting client Finished"
         case .connected: return "connected"
         }

@@ -15,6 +15,9 @@ struct HandshakeOutput: SecretLog {
         case installReadKeys(suite: CipherSuite, secret: KeyedSecret)
         case event(TLSEvent)
         case keyLog(label: String, clientRandom: [UInt8], secret: SymmetricKey)
+        /// The state machine waits for the application's verifier: nothing more is processed
+        /// until the verdict is in (``ConnectionCore/resumePeerVerification(_:role:)``).
+        case awaitPeerVerification(PeerVerificationRequest)
     }
 
     private(set) var actions: [Action] = []
@@ -28,6 +31,8 @@ struct HandshakeOutput: SecretLog {
     mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
         actions.append(.keyLog(label: label, clientRandom: clientRandom, secret: secret))
     }
+
+    mutating func awaitPeerVerification(_ request: PeerVerificationRequest) { actions.append(.awaitPeerVerification(request)) }
 
     mutating func removeAll() { actions.removeAll(keepingCapacity: true) }
 }
