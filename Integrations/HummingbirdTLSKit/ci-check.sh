@@ -86,13 +86,13 @@ body="$(sed -n 1p <<<"$out")"; version="$(sed -n 2p <<<"$out")"
 echo "HTTP/2: body '$body', http_version $version"
 [ "$body" = hello ] && [ "$version" = 2 ] || fail "HTTP/2: expected body 'hello' and http_version 2"
 
-stat() { grep "^$1: " <<<"$2" | awk '{print $2}'; }
+counter() { grep "^$1: " <<<"$2" | awk '{print $2}'; }
 
 # (c) Resumption by a real client. One curl run keeps a TLS session cache across its transfers;
 # `Connection: close` makes the server end the first connection, so the second URL needs a new
 # one, which offers the ticket the first connection received.
 before="$(curl "${curl_common[@]}" "$base/stats")" || fail "/stats request failed"
-resumptions_before="$(stat resumptions "$before")"
+resumptions_before="$(counter resumptions "$before")"
 echo "stats before: $(tr '\n' ' ' <<<"$before")"
 [ "$resumptions_before" = 0 ] || fail "expected no resumption yet, got '$resumptions_before'"
 
@@ -107,7 +107,7 @@ echo "resumption run: $connections connection(s); curl says: ${reuse_line:-nothi
 [ -n "$reuse_line" ] || { cat "$work/curl-resume.err"; fail "curl did not reuse its TLS session"; }
 
 after="$(curl "${curl_common[@]}" "$base/stats")" || fail "/stats request failed"
-resumptions_after="$(stat resumptions "$after")"
+resumptions_after="$(counter resumptions "$after")"
 echo "stats after: $(tr '\n' ' ' <<<"$after")"
 [ "$resumptions_after" = 1 ] || fail "expected the server to count 1 resumption, got '$resumptions_after'"
 
