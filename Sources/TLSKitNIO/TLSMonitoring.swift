@@ -35,7 +35,7 @@ public struct TLSMonitoring: Sendable {
 /// | `tlskit_handshake_duration_seconds` | timer | |
 /// | `tlskit_tickets_issued_total` | counter (server) | |
 /// | `tlskit_tickets_received_total` | counter (client) | |
-/// | `tlskit_tickets_rejected_total` | counter (server) | `reason` (``TicketRejection``'s case name) |
+/// | `tlskit_tickets_rejected_total` | counter (server) | `reason` (TLSKit's `TicketRejection` case name) |
 /// | `tlskit_alerts_sent_total` | counter | `description` (RFC 8446 name) |
 /// | `tlskit_alerts_received_total` | counter | `description` |
 ///

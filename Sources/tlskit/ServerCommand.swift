@@ -91,6 +91,7 @@ struct ServerCommand: AsyncParsableCommand {
             }
         }
         let www = self.www
+        let monitoringForHandlers = monitoring
         let registry = ConnectionRegistry(clientRoots: try? common.trustRoots())
         let requestCertificate = requestCertAfterHandshake
         let handshakeTimeout = TimeAmount.seconds(self.handshakeTimeout)
@@ -99,7 +100,7 @@ struct ServerCommand: AsyncParsableCommand {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = try TLSHandler(serverConfiguration: configuration, monitoring: monitoring)
+                    let handler = try TLSHandler(serverConfiguration: configuration, monitoring: monitoringForHandlers)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     try channel.pipeline.syncOperations.addHandler(
                         ServerSessionHandler(
