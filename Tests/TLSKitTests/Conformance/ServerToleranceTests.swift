@@ -55,6 +55,19 @@ final class ServerToleranceTests: XCTestCase {
         assertEarlyDataDeclinedOnce("resumption")
     }
 
+    /// Tickets that allow early data change nothing yet: the server still skips it and resumes.
+    func testEarlyDataIsSkippedWhenTheTicketAllowsIt() throws {
+        serverConfiguration.maximumEarlyDataSize = 2_048
+        let session = try session()
+        XCTAssertEqual(session.maximumEarlyDataSize, 2_048)
+        let client = try ClientConnection(configuration: clientConfiguration, serverName: "localhost", session: session)
+        let pair = ConnectionPair(client: client, server: try ServerConnection(configuration: serverConfiguration))
+        let hello = try client.rewritePendingHello { $0.extensions.earlyData = true }
+        try pair.server.receive(hello + earlyDataRecords(1_000, 1_000))
+        try assertCompletes(pair, resumed: true, "early data allowed by the ticket")
+        assertEarlyDataDeclinedOnce("early data allowed by the ticket")
+    }
+
     func testEarlyDataIsSkippedWhenTheTicketDoesNotOpen() throws {
         let session = try session()
         serverConfiguration.ticketProtection = .stateless(SessionTicketKeyRing.makeDefault())
