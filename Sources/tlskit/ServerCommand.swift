@@ -43,6 +43,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("ticket-lifetime"), parsing: .unconditional, help: "Seconds a ticket can be used for (at most 604800).")
     var ticketLifetime = 7_200
 
+    @Option(
+        name: .customLong("max-early-data"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Early data (0-RTT) bytes the session tickets allow, as max_early_data_size (0: none; at most 16384).",
+            discussion: "Only advertised: the server does not accept early data yet. A client that sends some "
+                + "is answered in 1-RTT and its early data is skipped."))
+    var maxEarlyData = 0
+
     @Option(name: .customLong("handshake-timeout"), parsing: .unconditional, help: "Seconds a client has to complete its handshake before it is disconnected.")
     var handshakeTimeout: Int64 = 10
 
@@ -63,6 +71,7 @@ struct ServerCommand: AsyncParsableCommand {
         try FlagRange.check(shutdownTimeout, in: 0...3_600, "--shutdown-timeout")
         try FlagRange.check(numTickets, in: 0...ServerConfiguration.maximumTicketCount, "--num-tickets")
         try FlagRange.check(ticketLifetime, in: 1...604_800, "--ticket-lifetime")
+        try FlagRange.check(maxEarlyData, in: 0...ConnectionLimits().maximumSkippedEarlyData, "--max-early-data")
         try FlagRange.check(handshakeTimeout, in: 1...86_400, "--handshake-timeout")
     }
 
@@ -171,6 +180,7 @@ struct ServerCommand: AsyncParsableCommand {
     private func configureTickets(_ configuration: inout ServerConfiguration) throws {
         configuration.ticketCount = numTickets
         configuration.ticketLifetime = UInt32(ticketLifetime)
+        configuration.maximumEarlyDataSize = UInt32(maxEarlyData)
         switch ticketMode {
         case "stateless":
             if let ticketKeys { configuration.ticketProtection = .stateless(try SessionTicketKeyRing(contentsOfFile: ticketKeys)) }

@@ -38,6 +38,12 @@ final class CommandLineTests: XCTestCase {
         try assertRefused(["server", "--ticket-lifetime", "-5"], mentioning: "--ticket-lifetime")
     }
 
+    /// The server skips at most 16384 bytes of early data, so its tickets may not allow more.
+    func testServerMaxEarlyDataOutOfRange() throws {
+        try assertRefused(["server", "--max-early-data", "-1"], mentioning: "--max-early-data")
+        try assertRefused(["server", "--max-early-data", "16385"], mentioning: "--max-early-data")
+    }
+
     func testServerHandshakeTimeoutOutOfRange() throws {
         try assertRefused(["server", "--handshake-timeout", "0"], mentioning: "--handshake-timeout")
         try assertRefused(["server", "--handshake-timeout", "-3"], mentioning: "--handshake-timeout")

@@ -83,6 +83,20 @@ public struct ServerConfiguration: Sendable {
     /// server's view before the ticket is refused (`ageMismatch`). Covers round trips and clock
     /// granularity; ticket ages are not a security boundary without 0-RTT.
     public var ticketAgeTolerance: Double = 10
+    /// The most early data (0-RTT), in bytes, that the server's tickets let a client send when it
+    /// resumes: the `max_early_data_size` of the `early_data` extension in each NewSessionTicket
+    /// (RFC 8446 §4.6.1), like OpenSSL's `SSL_CTX_set_max_early_data`. 0, the default, sends
+    /// no `early_data` extension: clients are told the tickets allow no early data.
+    ///
+    /// The value is also sealed into the ticket's session state, with the cipher suite, the
+    /// application protocol and the server name 0-RTT must later match (RFC 8446 §4.2.10).
+    ///
+    /// TLSKit does not accept early data yet: a client that sends some is answered in 1-RTT and
+    /// its 0-RTT records are skipped (RFC 8446 §4.2.10), which is why this may not exceed
+    /// ``ConnectionLimits/maximumSkippedEarlyData``: a client sending all the early data a
+    /// ticket allowed must not have its connection aborted. Early data has no forward secrecy
+    /// and can be replayed (RFC 8446 §8); see ``EarlyDataReplayGuard``.
+    public var maximumEarlyDataSize: UInt32 = 0
     /// Counters shared by every connection made from this configuration (`SSL_CTX_sess_number`
     /// and friends). Copies of a configuration share one instance.
     public var statistics = ServerStatistics()
@@ -136,6 +150,12 @@ public struct ServerConfiguration: Sendable {
         guard ticketLifetime <= 604_800 else { throw TLSError.configuration("ticket lifetime \(ticketLifetime) s exceeds 7 days (RFC 8446 §4.6.1)") }
         guard maximumPSKIdentities >= 1 else { throw TLSError.configuration("maximumPSKIdentities must be at least 1") }
         guard ticketAgeTolerance >= 0 else { throw TLSError.configuration("ticketAgeTolerance must be zero or more seconds") }
+        // RFC 8446 §4.2.10: a server that declines early data skips it "up to the configured
+        // max_early_data_size"; skipping less would abort clients that keep to the ticket's limit.
+        guard Int(maximumEarlyDataSize) <= limits.maximumSkippedEarlyData else {
+            throw TLSError.configuration(
+                "maximumEarlyDataSize \(maximumEarlyDataSize) exceeds limits.maximumSkippedEarlyData \(limits.maximumSkippedEarlyData)")
+        }
         // A server that asks for client certificates against no roots could accept none: a
         // mistake (an empty or missing bundle) better refused now than found in production.
         // Only a verifier that replaces chain verification makes the roots unnecessary; without

@@ -75,7 +75,7 @@ extension ClientSession {
         writer.writeUInt32(lifetime)
         writer.writeUInt32(ageAdd)
         writer.writeUInt64(receivedAt.millisecondsSince1970)
-        writer.writeUInt32(maxEarlyDataSize)
+        writer.writeUInt32(maximumEarlyDataSize)
         writer.writeOptionalString(applicationProtocol) { $0.writeVector8($1) }
     }
 
@@ -92,7 +92,7 @@ extension ClientSession {
             lifetime: try reader.readUInt32(),
             ageAdd: try reader.readUInt32(),
             receivedAt: Date(millisecondsSince1970: try reader.readReceivedAt()),
-            maxEarlyDataSize: try reader.readUInt32(),
+            maximumEarlyDataSize: try reader.readUInt32(),
             applicationProtocol: try reader.readOptionalString { try $0.readVector8(minimum: 1) }
         )
     }

@@ -25,8 +25,11 @@ public struct ClientSession: Sendable, Hashable {
     let ageAdd: UInt32
     /// When the client received the ticket, at millisecond precision.
     public let receivedAt: Date
-    /// The most early data the server accepts with this ticket; 0 when it allows none.
-    public let maxEarlyDataSize: UInt32
+    /// The most early data (0-RTT), in bytes, the server said it accepts with this ticket: the
+    /// `max_early_data_size` of the ticket's `early_data` extension (RFC 8446 §4.6.1), or 0 when
+    /// the ticket had none. Like OpenSSL's `SSL_SESSION_get_max_early_data`. TLSKit's client
+    /// does not send early data yet; this says what a later connection could send.
+    public let maximumEarlyDataSize: UInt32
     /// The application protocol (ALPN) negotiated on the original connection, if any.
     public let applicationProtocol: String?
 
@@ -34,7 +37,7 @@ public struct ClientSession: Sendable, Hashable {
     /// survives serialization unchanged.
     init(
         serverName: String, cipherSuite: CipherSuite, psk: [UInt8], ticket: [UInt8], lifetime: UInt32,
-        ageAdd: UInt32, receivedAt: Date, maxEarlyDataSize: UInt32, applicationProtocol: String?
+        ageAdd: UInt32, receivedAt: Date, maximumEarlyDataSize: UInt32, applicationProtocol: String?
     ) {
         self.serverName = serverName
         self.cipherSuite = cipherSuite
@@ -43,9 +46,13 @@ public struct ClientSession: Sendable, Hashable {
         self.lifetime = lifetime
         self.ageAdd = ageAdd
         self.receivedAt = Date(millisecondsSince1970: receivedAt.millisecondsSince1970)
-        self.maxEarlyDataSize = maxEarlyDataSize
+        self.maximumEarlyDataSize = maximumEarlyDataSize
         self.applicationProtocol = applicationProtocol
     }
+
+    /// The former name of ``maximumEarlyDataSize``.
+    @available(*, deprecated, renamed: "maximumEarlyDataSize")
+    public var maxEarlyDataSize: UInt32 { maximumEarlyDataSize }
 
     /// Milliseconds since the ticket arrived; zero if the clock moved backwards.
     func ageMilliseconds(at now: Date) -> UInt64 {

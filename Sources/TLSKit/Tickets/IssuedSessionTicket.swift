@@ -15,4 +15,6 @@ public struct IssuedSessionTicket: Sendable, Hashable {
     public var applicationProtocol: String?
     /// The client identity bound to the ticket, leaf first (empty without client authentication).
     public var clientCertificates: [Certificate]
+    /// The early data the ticket lets the client send (its `max_early_data_size`); 0 when none.
+    public var maximumEarlyDataSize: UInt32 = 0
 }

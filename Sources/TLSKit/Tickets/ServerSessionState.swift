@@ -5,7 +5,7 @@
 /// without misreading older tickets:
 ///
 ///     struct {
-///         uint8 version = 1;
+///         uint8 version = 2;
 ///         CipherSuite cipher_suite;
 ///         opaque psk<32..48>;                       // RFC 8446 §4.6.1 ticket PSK
 ///         uint64 created_at;                        // milliseconds since 1970
@@ -15,9 +15,16 @@
 ///         Optional<opaque application_protocol<1..2^8-1>>;
 ///         ASN1Cert client_certificate_chain<0..2^24-1>; // opaque cert<1..2^24-1> each, leaf first
 ///         uint8 client_certificate_verified;        // 0 or 1
+///         uint32 max_early_data_size;               // version 2 on; absent (0) in version 1
 ///     } ServerSessionState;
+///
+/// Version 1 states (tickets from before the early data limit was recorded) still decode, with
+/// a limit of 0: they resume, and never allow early data. A server that knows only version 1
+/// finds a version 2 state malformed and falls back to a full handshake.
 struct ServerSessionState: Hashable, Sendable {
-    static let currentVersion: UInt8 = 1
+    static let currentVersion: UInt8 = 2
+    /// The first version that records `max_early_data_size`.
+    static let earlyDataVersion: UInt8 = 2
 
     var cipherSuite: CipherSuite
     /// The ticket's PSK (RFC 8446 §4.6.1), 32 or 48 bytes.
@@ -32,11 +39,13 @@ struct ServerSessionState: Hashable, Sendable {
     /// DER certificates, leaf first; empty if the client sent none.
     var clientCertificateChain: [[UInt8]]
     var clientCertificateVerified: Bool
+    /// The `max_early_data_size` the ticket carried (RFC 8446 §4.6.1); 0 when it allowed no early data.
+    var maximumEarlyDataSize: UInt32
 
     init(
         cipherSuite: CipherSuite, psk: [UInt8], createdAt: UInt64, lifetime: UInt32, ageAdd: UInt32,
         serverName: String? = nil, applicationProtocol: String? = nil,
-        clientCertificateChain: [[UInt8]] = [], clientCertificateVerified: Bool = false
+        clientCertificateChain: [[UInt8]] = [], clientCertificateVerified: Bool = false, maximumEarlyDataSize: UInt32 = 0
     ) {
         self.cipherSuite = cipherSuite
         self.psk = psk
@@ -47,6 +56,7 @@ struct ServerSessionState: Hashable, Sendable {
         self.applicationProtocol = applicationProtocol
         self.clientCertificateChain = clientCertificateChain
         self.clientCertificateVerified = clientCertificateVerified
+        self.maximumEarlyDataSize = maximumEarlyDataSize
     }
 
     /// Milliseconds since 1970 after which the session may no longer be resumed.
@@ -61,7 +71,8 @@ extension ServerSessionState {
     static let pskLengths: Set<Int> = [32, 48]
 
     init(from reader: inout ByteReader) throws {
-        guard try reader.readUInt8() == Self.currentVersion else { throw DecodeFailure.invalidValue }
+        let version = try reader.readUInt8()
+        guard 1...Self.currentVersion ~= version else { throw DecodeFailure.invalidValue }
         cipherSuite = CipherSuite(rawValue: try reader.readUInt16())
         psk = try reader.readVector8()
         guard Self.pskLengths.contains(psk.count) else { throw DecodeFailure.invalidLength }
@@ -72,6 +83,7 @@ extension ServerSessionState {
         applicationProtocol = try reader.readOptionalString { try $0.readVector8(minimum: 1) }
         clientCertificateChain = try reader.readList24 { try $0.readVector24(minimum: 1) }
         clientCertificateVerified = try reader.readBool()
+        maximumEarlyDataSize = version >= Self.earlyDataVersion ? try reader.readUInt32() : 0
     }
 
     func encode(into writer: inout ByteWriter) {
@@ -87,6 +99,7 @@ extension ServerSessionState {
             for certificate in clientCertificateChain { list.writeVector24(certificate) }
         }
         writer.writeBool(clientCertificateVerified)
+        writer.writeUInt32(maximumEarlyDataSize)
     }
 
     func encoded() -> [UInt8] {

@@ -7,6 +7,10 @@
 /// | `SSL_CTX_sess_hits` | ``Snapshot/resumptions`` |
 /// | `SSL_CTX_sess_misses` | ``Snapshot/ticketsRejected`` for ``TicketRejection/unknownKey`` |
 /// | `SSL_CTX_sess_timeouts` | ``Snapshot/ticketsRejected`` for ``TicketRejection/expired`` |
+///
+/// Early data is counted once per connection whose ClientHello offers it: every offer ends as
+/// an acceptance or a rejection with its reason, so ``Snapshot/earlyDataOffered`` is always
+/// ``Snapshot/earlyDataAccepted`` plus the sum of ``Snapshot/earlyDataRejected``.
 public final class ServerStatistics: Sendable {
     // Sendable: the counters live in a `LockProtected` (an NSLock).
 
@@ -24,6 +28,14 @@ public final class ServerStatistics: Sendable {
         )
         /// Handshakes that failed with an error.
         public var handshakeFailures: Int = 0
+        /// ClientHellos that offered early data (0-RTT), accepted or not.
+        public var earlyDataOffered: Int = 0
+        /// Offers of early data the server accepted. Always 0 for now: TLSKit does not accept early data yet.
+        public var earlyDataAccepted: Int = 0
+        /// Offers of early data the server declined, by reason. Every reason is present, zero when never seen.
+        public var earlyDataRejected: [EarlyDataRejection: Int] = Dictionary(
+            uniqueKeysWithValues: EarlyDataRejection.allCases.map { ($0, 0) }
+        )
     }
 
     private let counters = LockProtected(Snapshot())
@@ -38,4 +50,20 @@ public final class ServerStatistics: Sendable {
     func recordTicketIssued() { counters.withValue { $0.ticketsIssued += 1 } }
     func recordRejection(_ reason: TicketRejection) { counters.withValue { $0.ticketsRejected[reason, default: 0] += 1 } }
     func recordHandshakeFailure() { counters.withValue { $0.handshakeFailures += 1 } }
+
+    /// Counts an offer of early data and its acceptance, together so a snapshot never sees one without the other.
+    func recordEarlyDataAccepted() {
+        counters.withValue {
+            $0.earlyDataOffered += 1
+            $0.earlyDataAccepted += 1
+        }
+    }
+
+    /// Counts an offer of early data and why it was declined.
+    func recordEarlyDataRejected(_ reason: EarlyDataRejection) {
+        counters.withValue {
+            $0.earlyDataOffered += 1
+            $0.earlyDataRejected[reason, default: 0] += 1
+        }
+    }
 }

@@ -63,21 +63,26 @@ extension TicketIssuer {
 
     /// Mints a ticket whose PSK (derived by the caller from the resumption master secret and
     /// `nonce`) resumes a session of `suite`, bound to the server name, protocol and client
-    /// identity the connection has now.
+    /// identity the connection has now. A non-zero `maximumEarlyDataSize` goes into the
+    /// message's `early_data` extension (RFC 8446 §4.6.1) and into the sealed state.
     func mint(
         psk: [UInt8], nonce: [UInt8], suite: CipherSuite, lifetime: UInt32, now: Date, serverName: String?,
-        applicationProtocol: String?, clientCertificateChain: [[UInt8]], clientCertificates: [Certificate]
+        applicationProtocol: String?, clientCertificateChain: [[UInt8]], clientCertificates: [Certificate],
+        maximumEarlyDataSize: UInt32
     ) -> Minted {
         let ageAdd = random.uint32()
         let state = ServerSessionState(
             cipherSuite: suite, psk: psk, createdAt: now.millisecondsSince1970, lifetime: lifetime, ageAdd: ageAdd,
             serverName: serverName, applicationProtocol: applicationProtocol, clientCertificateChain: clientCertificateChain,
-            clientCertificateVerified: !clientCertificateChain.isEmpty)
+            clientCertificateVerified: !clientCertificateChain.isEmpty, maximumEarlyDataSize: maximumEarlyDataSize)
         let ticket = issue(state)
         return Minted(
-            message: NewSessionTicket(lifetime: lifetime, ageAdd: ageAdd, nonce: nonce, ticket: ticket),
+            message: NewSessionTicket(
+                lifetime: lifetime, ageAdd: ageAdd, nonce: nonce, ticket: ticket,
+                maxEarlyDataSize: maximumEarlyDataSize == 0 ? nil : maximumEarlyDataSize),
             issued: IssuedSessionTicket(
                 ticket: ticket, lifetime: lifetime, cipherSuite: suite, serverName: serverName,
-                applicationProtocol: applicationProtocol, clientCertificates: clientCertificates))
+                applicationProtocol: applicationProtocol, clientCertificates: clientCertificates,
+                maximumEarlyDataSize: maximumEarlyDataSize))
     }
 }

@@ -99,7 +99,7 @@ extension ConformanceScenario {
     static func session(suite: CipherSuite = BadInput.suite) -> ClientSession {
         ClientSession(
             serverName: "localhost", cipherSuite: suite, psk: Array(repeating: 7, count: suite.hashLength), ticket: [1, 2, 3],
-            lifetime: 3_600, ageAdd: 0, receivedAt: Date(), maxEarlyDataSize: 0, applicationProtocol: nil)
+            lifetime: 3_600, ageAdd: 0, receivedAt: Date(), maximumEarlyDataSize: 0, applicationProtocol: nil)
     }
 
     /// A valid ServerHello answering `hello` with a share for `group` (X25519 unless told), after `change`.

@@ -195,13 +195,13 @@ final class ConformanceTableTests: XCTestCase {
         // §4.2.10: a server that does not accept early data skips it: after a ServerHello, the records that do
         // not open under the handshake keys; after a HelloRetryRequest, every protected record until the second
         // ClientHello; either up to max_early_data_size, past which it is an unexpected_message (§4.6.1).
-        Row("§4.2.10", "early data skipped after a ServerHello", .server, .completes(holds: { _, _ in })) {
+        Row("§4.2.10", "early data skipped after a ServerHello", .server, .completes(holds: ConformanceTableTests.earlyDataIsDeclinedOnce)) {
             try .serverReceivingRewrittenHello(
                 changing: { $0.extensions.earlyData = true },
                 followedBy: WireRecords.record(.changeCipherSpec, [1]) + earlyDataRecords(100) + WireRecords.record(.changeCipherSpec, [1])
                     + earlyDataRecords(2_000, 0))
         },
-        Row("§4.2.10", "early data skipped after a HelloRetryRequest", .server, .completes(holds: { _, _ in })) {
+        Row("§4.2.10", "early data skipped after a HelloRetryRequest", .server, .completes(holds: ConformanceTableTests.earlyDataIsDeclinedOnce)) {
             try .serverReceivingRewrittenHello(
                 server: { $0.groups = [.secp256r1] }, changing: { $0.extensions.earlyData = true },
                 followedBy: WireRecords.record(.changeCipherSpec, [1]) + earlyDataRecords(100, 200))
@@ -533,6 +533,16 @@ final class ConformanceTableTests: XCTestCase {
 
     /// RFC 8446 §4.6.1: "Clients MUST NOT cache tickets for longer than 7 days, regardless of the
     /// ticket_lifetime": the session made of the ticket says 7 days, and the store lets it go then.
+    /// The server counts the offer of early data it skipped, once, as not allowed: it accepts none.
+    static func earlyDataIsDeclinedOnce(_ connection: TLSConnection, _ name: String) {
+        guard let server = connection as? ServerConnection else { return XCTFail("\(name): not a server") }
+        let snapshot = server.configuration.statistics.snapshot()
+        XCTAssertEqual(snapshot.earlyDataOffered, 1, "\(name): offered once")
+        XCTAssertEqual(snapshot.earlyDataAccepted, 0, "\(name): never accepted")
+        XCTAssertEqual(snapshot.earlyDataRejected[.notAllowed], 1, "\(name): declined as not allowed")
+        XCTAssertEqual(snapshot.earlyDataRejected.values.reduce(0, +), 1, "\(name): and for no other reason")
+    }
+
     static func ticketIsKeptAtMostSevenDays(_ connection: TLSConnection, _ name: String) {
         var sessions: [ClientSession] = []
         while let event = connection.nextEvent() {

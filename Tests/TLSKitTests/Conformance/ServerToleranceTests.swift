@@ -21,6 +21,14 @@ final class ServerToleranceTests: XCTestCase {
         XCTAssertEqual(pair.server.readApplicationData(), Array("after early data".utf8), message, line: line)
     }
 
+    /// The server declined early data once, as not allowed, and counted it.
+    private func assertEarlyDataDeclinedOnce(_ message: String, line: UInt = #line) {
+        let snapshot = serverConfiguration.statistics.snapshot()
+        XCTAssertEqual(snapshot.earlyDataOffered, 1, message, line: line)
+        XCTAssertEqual(snapshot.earlyDataAccepted, 0, message, line: line)
+        XCTAssertEqual(snapshot.earlyDataRejected[.notAllowed], 1, message, line: line)
+    }
+
     private func session() throws -> ClientSession {
         serverConfiguration.ticketCount = 1
         var configuration = clientConfiguration
@@ -44,6 +52,20 @@ final class ServerToleranceTests: XCTestCase {
         try pair.server.receive(hello + earlyDataRecords(1_000))
         try pair.server.receive(earlyDataRecords(1_000))
         try assertCompletes(pair, resumed: true, "resumption")
+        assertEarlyDataDeclinedOnce("resumption")
+    }
+
+    /// Tickets that allow early data change nothing yet: the server still skips it and resumes.
+    func testEarlyDataIsSkippedWhenTheTicketAllowsIt() throws {
+        serverConfiguration.maximumEarlyDataSize = 2_048
+        let session = try session()
+        XCTAssertEqual(session.maximumEarlyDataSize, 2_048)
+        let client = try ClientConnection(configuration: clientConfiguration, serverName: "localhost", session: session)
+        let pair = ConnectionPair(client: client, server: try ServerConnection(configuration: serverConfiguration))
+        let hello = try client.rewritePendingHello { $0.extensions.earlyData = true }
+        try pair.server.receive(hello + earlyDataRecords(1_000, 1_000))
+        try assertCompletes(pair, resumed: true, "early data allowed by the ticket")
+        assertEarlyDataDeclinedOnce("early data allowed by the ticket")
     }
 
     func testEarlyDataIsSkippedWhenTheTicketDoesNotOpen() throws {
@@ -55,6 +77,7 @@ final class ServerToleranceTests: XCTestCase {
         try pair.server.receive(hello + earlyDataRecords(500, 500))
         try assertCompletes(pair, resumed: false, "unknown ticket key")
         XCTAssertEqual(serverConfiguration.statistics.snapshot().ticketsRejected[.unknownKey], 1)
+        assertEarlyDataDeclinedOnce("unknown ticket key")
     }
 
     func testRecordsThatFailToOpenWithoutAnEarlyDataOfferAreBadRecordMAC() throws {
@@ -64,6 +87,7 @@ final class ServerToleranceTests: XCTestCase {
         XCTAssertThrowsError(try server.receive(earlyDataRecords(100))) { error in
             XCTAssertEqual((error as? TLSError)?.alertSent, .badRecordMAC)
         }
+        XCTAssertEqual(serverConfiguration.statistics.snapshot().earlyDataOffered, 0, "no early_data, nothing counted")
     }
 
     // MARK: legal sizes are accepted

@@ -354,7 +354,7 @@ extension ClientSession {
     func replacingTicket(_ ticket: [UInt8]) -> ClientSession {
         ClientSession(
             serverName: serverName, cipherSuite: cipherSuite, psk: psk, ticket: ticket, lifetime: lifetime, ageAdd: ageAdd,
-            receivedAt: receivedAt, maxEarlyDataSize: maxEarlyDataSize, applicationProtocol: applicationProtocol)
+            receivedAt: receivedAt, maximumEarlyDataSize: maximumEarlyDataSize, applicationProtocol: applicationProtocol)
     }
 }
 
@@ -362,7 +362,7 @@ final class SessionSecrecyTests: XCTestCase {
     func testSessionDescriptionsNeverShowThePSK() {
         let session = ClientSession(
             serverName: "localhost", cipherSuite: .TLS_AES_128_GCM_SHA256, psk: [UInt8](repeating: 0xAB, count: 32), ticket: [1, 2, 3],
-            lifetime: 60, ageAdd: 7, receivedAt: Date(), maxEarlyDataSize: 0, applicationProtocol: nil)
+            lifetime: 60, ageAdd: 7, receivedAt: Date(), maximumEarlyDataSize: 0, applicationProtocol: nil)
         var dumped = ""
         dump(session, to: &dumped)
         for text in [session.description, String(reflecting: session), "\(TLSEvent.sessionTicketReceived(session))", dumped] {
@@ -415,7 +415,7 @@ extension SessionResumptionTests {
         let future = ClientSession(
             serverName: session.serverName, cipherSuite: session.cipherSuite, psk: session.psk, ticket: session.ticket,
             lifetime: session.lifetime, ageAdd: session.ageAdd, receivedAt: Date().addingTimeInterval(100_000),
-            maxEarlyDataSize: 0, applicationProtocol: nil)
+            maximumEarlyDataSize: 0, applicationProtocol: nil)
         XCTAssertNoThrow(try connect(server: strict, session: future))
         var invalid = server!
         invalid.ticketAgeTolerance = -1

@@ -105,10 +105,29 @@ final class HandshakeMessageTests: XCTestCase {
         var empty = ByteWriter()
         NewSessionTicket(lifetime: 1, ageAdd: 2, nonce: [], ticket: []).encode(into: &empty)
         XCTAssertThrowsAlert(.decodeError, try decode(.newSessionTicket, empty.bytes))
-        var badEarlyData = ByteWriter()
-        NewSessionTicket(lifetime: 1, ageAdd: 2, nonce: [], ticket: [1], other: [RawExtension(type: .earlyData, data: [0, 0])])
-            .encode(into: &badEarlyData)
-        XCTAssertThrowsAlert(.decodeError, try decode(.newSessionTicket, badEarlyData.bytes))
+        // RFC 8446 §4.2.10: in a NewSessionTicket, early_data is exactly a uint32 max_early_data_size.
+        for data: [UInt8] in [[], [0, 0], [0, 0, 0], [0, 0, 0x40, 0, 0]] {
+            var badEarlyData = ByteWriter()
+            NewSessionTicket(lifetime: 1, ageAdd: 2, nonce: [], ticket: [1], other: [RawExtension(type: .earlyData, data: data)])
+                .encode(into: &badEarlyData)
+            XCTAssertThrowsAlert(.decodeError, try decode(.newSessionTicket, badEarlyData.bytes), "\(data.count) bytes")
+        }
+    }
+
+    func testNewSessionTicketReadsMaxEarlyDataSize() throws {
+        var writer = ByteWriter()
+        NewSessionTicket(lifetime: 1, ageAdd: 2, nonce: [], ticket: [1], other: [RawExtension(type: .earlyData, data: [0, 1, 0, 0])])
+            .encode(into: &writer)
+        guard case .newSessionTicket(let ticket) = try decode(.newSessionTicket, writer.bytes) else { return XCTFail("not a NewSessionTicket") }
+        XCTAssertEqual(ticket.maxEarlyDataSize, 65_536)
+        XCTAssertEqual(ticket.other, [])
+    }
+
+    func testNewSessionTicketRejectsTwoEarlyDataExtensions() {
+        var writer = ByteWriter()
+        let early = RawExtension(type: .earlyData, data: [0, 0, 0, 1])
+        NewSessionTicket(lifetime: 1, ageAdd: 2, nonce: [], ticket: [1], other: [early, early]).encode(into: &writer)
+        XCTAssertThrowsAlert(.illegalParameter, try decode(.newSessionTicket, writer.bytes))
     }
 
     func testKeyUpdateRoundTrips() {

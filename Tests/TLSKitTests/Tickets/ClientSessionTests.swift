@@ -13,7 +13,7 @@ final class ClientSessionTests: XCTestCase {
         ClientSession(
             serverName: serverName, cipherSuite: .TLS_AES_128_GCM_SHA256, psk: Array(repeating: 0x42, count: 32),
             ticket: ticket, lifetime: lifetime, ageAdd: ageAdd, receivedAt: receivedAt ?? received,
-            maxEarlyDataSize: 16384, applicationProtocol: applicationProtocol)
+            maximumEarlyDataSize: 16384, applicationProtocol: applicationProtocol)
     }
 
     /// The binary inside a session's PEM text.

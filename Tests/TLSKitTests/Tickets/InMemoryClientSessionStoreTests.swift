@@ -9,7 +9,7 @@ final class InMemoryClientSessionStoreTests: XCTestCase {
     private func session(_ n: UInt8, serverName: String = "example.com", lifetime: UInt32 = 3600) -> ClientSession {
         ClientSession(
             serverName: serverName, cipherSuite: .TLS_AES_128_GCM_SHA256, psk: Array(repeating: n, count: 32),
-            ticket: [n], lifetime: lifetime, ageAdd: 0, receivedAt: now, maxEarlyDataSize: 0, applicationProtocol: nil)
+            ticket: [n], lifetime: lifetime, ageAdd: 0, receivedAt: now, maximumEarlyDataSize: 0, applicationProtocol: nil)
     }
 
     func testEachTicketIsTakenOnceNewestFirst() {

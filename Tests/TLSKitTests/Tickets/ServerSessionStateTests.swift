@@ -14,16 +14,38 @@ final class ServerSessionStateTests: XCTestCase {
             createdAt: 0x0102_0304_0506_0708, lifetime: 0, ageAdd: 0)
         let encoded = state.encoded()
         XCTAssertEqual(try ServerSessionState(encoded: encoded), state)
-        // version, suite, psk, created (64-bit, big-endian), lifetime, age add, two absent flags, empty chain, not verified
-        XCTAssertEqual(encoded.count, 1 + 2 + 1 + 32 + 8 + 4 + 4 + 1 + 1 + 3 + 1)
+        // version, suite, psk, created (64-bit, big-endian), lifetime, age add, two absent flags, empty chain, not verified,
+        // max early data size
+        XCTAssertEqual(encoded.count, 1 + 2 + 1 + 32 + 8 + 4 + 4 + 1 + 1 + 3 + 1 + 4)
         XCTAssertEqual(encoded[0], ServerSessionState.currentVersion)
         XCTAssertEqual(Array(encoded[36..<44]), [1, 2, 3, 4, 5, 6, 7, 8])
     }
 
     func testUnknownVersionIsRejected() {
-        var encoded = ServerSessionState.sample().encoded()
-        encoded[0] = 2
-        XCTAssertThrowsError(try ServerSessionState(encoded: encoded))
+        for version: UInt8 in [0, ServerSessionState.currentVersion + 1, 0xFF] {
+            var encoded = ServerSessionState.sample().encoded()
+            encoded[0] = version
+            XCTAssertThrowsError(try ServerSessionState(encoded: encoded), "version \(version)")
+        }
+    }
+
+    func testMaximumEarlyDataSizeIsTheLastFourBytesOfVersion2() throws {
+        var state = ServerSessionState.sample()
+        state.maximumEarlyDataSize = 0x0102_0304
+        let encoded = state.encoded()
+        XCTAssertEqual(encoded[0], 2)
+        XCTAssertEqual(Array(encoded.suffix(4)), [1, 2, 3, 4])
+        XCTAssertEqual(try ServerSessionState(encoded: encoded).maximumEarlyDataSize, 0x0102_0304)
+    }
+
+    /// A ticket sealed before the early data limit was recorded still resumes, and allows no early data.
+    func testVersion1StateDecodesWithNoEarlyData() throws {
+        var state = ServerSessionState.sample()
+        state.maximumEarlyDataSize = 0
+        let version1 = [1] + state.encoded().dropFirst().dropLast(4)
+        XCTAssertEqual(try ServerSessionState(encoded: version1), state)
+        XCTAssertThrowsError(try ServerSessionState(encoded: version1 + [0, 0, 0, 0]), "version 1 has no max_early_data_size")
+        XCTAssertThrowsError(try ServerSessionState(encoded: [2] + version1.dropFirst()), "version 2 needs max_early_data_size")
     }
 
     func testTrailingBytesAreRejected() {
@@ -45,7 +67,7 @@ final class ServerSessionStateTests: XCTestCase {
 
     func testFlagOtherThanZeroOrOneIsRejected() {
         var encoded = ServerSessionState.sample().encoded()
-        encoded[encoded.count - 1] = 2
+        encoded[encoded.count - 5] = 2  // client_certificate_verified, before max_early_data_size
         XCTAssertThrowsError(try ServerSessionState(encoded: encoded))
     }
 

@@ -12,6 +12,35 @@ final class ServerStatisticsTests: XCTestCase {
         XCTAssertEqual(snapshot.handshakeFailures, 0)
         XCTAssertEqual(snapshot.ticketsRejected.count, TicketRejection.allCases.count)
         XCTAssertTrue(snapshot.ticketsRejected.values.allSatisfy { $0 == 0 })
+        XCTAssertEqual(snapshot.earlyDataOffered, 0)
+        XCTAssertEqual(snapshot.earlyDataAccepted, 0)
+        XCTAssertEqual(Set(snapshot.earlyDataRejected.keys), Set(EarlyDataRejection.allCases))
+        XCTAssertTrue(snapshot.earlyDataRejected.values.allSatisfy { $0 == 0 })
+    }
+
+    func testEarlyDataRejectionReasonsAreTheNineChecks() {
+        XCTAssertEqual(
+            EarlyDataRejection.allCases,
+            [
+                .notAllowed, .tooOld, .applicationProtocolMismatch, .serverNameMismatch, .suiteMismatch, .replay, .tooLarge,
+                .afterHelloRetryRequest, .clientAuthenticationPolicy,
+            ])
+    }
+
+    /// Every offer ends as an acceptance or a rejection: offered is always their sum.
+    func testEarlyDataOffersAreAcceptedOrRejectedByReason() {
+        let statistics = ServerStatistics()
+        statistics.recordEarlyDataAccepted()
+        statistics.recordEarlyDataRejected(.notAllowed)
+        statistics.recordEarlyDataRejected(.notAllowed)
+        statistics.recordEarlyDataRejected(.replay)
+        let snapshot = statistics.snapshot()
+        XCTAssertEqual(snapshot.earlyDataOffered, 4)
+        XCTAssertEqual(snapshot.earlyDataAccepted, 1)
+        XCTAssertEqual(snapshot.earlyDataRejected[.notAllowed], 2)
+        XCTAssertEqual(snapshot.earlyDataRejected[.replay], 1)
+        XCTAssertEqual(snapshot.earlyDataRejected[.tooOld], 0)
+        XCTAssertEqual(snapshot.fullHandshakes + snapshot.resumptions + snapshot.ticketsIssued, 0, "no other counter moves")
     }
 
     func testEachEventIsCountedOnItsOwnCounter() {
@@ -43,5 +72,21 @@ final class ServerStatisticsTests: XCTestCase {
         let snapshot = statistics.snapshot()
         XCTAssertEqual(snapshot.resumptions, 1000)
         XCTAssertEqual(snapshot.ticketsRejected.values.reduce(0, +), 1000)
+    }
+
+    func testConcurrentEarlyDataRecordingKeepsOfferedTheSum() {
+        let statistics = ServerStatistics()
+        DispatchQueue.concurrentPerform(iterations: 1000) { index in
+            if index % 10 == 0 {
+                statistics.recordEarlyDataAccepted()
+            } else {
+                statistics.recordEarlyDataRejected(EarlyDataRejection.allCases[index % EarlyDataRejection.allCases.count])
+            }
+            let snapshot = statistics.snapshot()
+            XCTAssertEqual(snapshot.earlyDataOffered, snapshot.earlyDataAccepted + snapshot.earlyDataRejected.values.reduce(0, +))
+        }
+        let snapshot = statistics.snapshot()
+        XCTAssertEqual(snapshot.earlyDataOffered, 1000)
+        XCTAssertEqual(snapshot.earlyDataAccepted, 100)
     }
 }

@@ -80,4 +80,39 @@ final class TicketIssuerTests: XCTestCase {
         let issuer = TicketIssuer(protection: .stateless(ring), random: countingRandom())
         XCTAssertEqual(issuer.redeem(ring.seal([9, 9, 9]), now: clock.now), .failure(.malformed))
     }
+
+    private func mint(_ issuer: TicketIssuer, maximumEarlyDataSize: UInt32) -> TicketIssuer.Minted {
+        issuer.mint(
+            psk: Array(repeating: 0x42, count: 32), nonce: [0, 1], suite: .TLS_CHACHA20_POLY1305_SHA256, lifetime: 600, now: clock.now,
+            serverName: "example.com", applicationProtocol: "h2", clientCertificateChain: [], clientCertificates: [],
+            maximumEarlyDataSize: maximumEarlyDataSize)
+    }
+
+    /// RFC 8446 §4.6.1: the early_data extension carries max_early_data_size, and the sealed state keeps
+    /// what 0-RTT must later match (RFC 8446 §4.2.10): suite, ALPN, SNI and the limit.
+    func testTicketAllowingEarlyDataCarriesTheLimitInMessageAndState() throws {
+        for (mode, issuer) in try issuers() {
+            let minted = mint(issuer, maximumEarlyDataSize: 16_384)
+            XCTAssertEqual(minted.message.maxEarlyDataSize, 16_384, mode)
+            XCTAssertEqual(minted.issued.maximumEarlyDataSize, 16_384, mode)
+            let state = try issuer.redeem(minted.message.ticket, now: clock.now).get()
+            XCTAssertEqual(state.maximumEarlyDataSize, 16_384, mode)
+            XCTAssertEqual(state.cipherSuite, .TLS_CHACHA20_POLY1305_SHA256, mode)
+            XCTAssertEqual(state.applicationProtocol, "h2", mode)
+            XCTAssertEqual(state.serverName, "example.com", mode)
+            let encoded = HandshakeMessage.newSessionTicket(minted.message).encoded()
+            // extensions<0..2^16-2> holding early_data (42) with a four-byte max_early_data_size
+            XCTAssertEqual(Array(encoded.suffix(10)), [0, 8, 0, 42, 0, 4, 0, 0, 0x40, 0x00], mode)
+        }
+    }
+
+    func testTicketWithoutEarlyDataHasNoExtension() throws {
+        for (mode, issuer) in try issuers() {
+            let minted = mint(issuer, maximumEarlyDataSize: 0)
+            XCTAssertNil(minted.message.maxEarlyDataSize, mode)
+            XCTAssertEqual(minted.issued.maximumEarlyDataSize, 0, mode)
+            XCTAssertEqual(try issuer.redeem(minted.message.ticket, now: clock.now).get().maximumEarlyDataSize, 0, mode)
+            XCTAssertEqual(Array(HandshakeMessage.newSessionTicket(minted.message).encoded().suffix(2)), [0, 0], mode)
+        }
+    }
 }

@@ -52,7 +52,8 @@ extension ServerSessionState {
             serverName: "example.com",
             applicationProtocol: "h2",
             clientCertificateChain: [[0x30, 0x03, 0x02, 0x01, 0x01], [0x30, 0x00]],
-            clientCertificateVerified: true
+            clientCertificateVerified: true,
+            maximumEarlyDataSize: 16_384
         )
     }
 }

@@ -37,7 +37,7 @@ extension ClientHandshake {
             let session = ClientSession(
                 serverName: serverName ?? "", cipherSuite: traffic.suite, psk: psk, ticket: ticket.ticket,
                 lifetime: min(ticket.lifetime, ClientSession.maximumLifetime),
-                ageAdd: ticket.ageAdd, receivedAt: configuration.time.now, maxEarlyDataSize: ticket.maxEarlyDataSize ?? 0,
+                ageAdd: ticket.ageAdd, receivedAt: configuration.time.now, maximumEarlyDataSize: ticket.maxEarlyDataSize ?? 0,
                 applicationProtocol: parameters.applicationProtocol)
             output.raise(.sessionTicketReceived(session))
         }

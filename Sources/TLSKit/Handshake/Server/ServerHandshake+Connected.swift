@@ -72,7 +72,8 @@ extension ServerHandshake {
                 let minted = issuer.mint(
                     psk: psk, nonce: nonce, suite: traffic.suite, lifetime: configuration.ticketLifetime, now: configuration.time.now,
                     serverName: parameters.serverName, applicationProtocol: parameters.applicationProtocol,
-                    clientCertificateChain: clientCertificateChainDER, clientCertificates: parameters.peerCertificates)
+                    clientCertificateChain: clientCertificateChainDER, clientCertificates: parameters.peerCertificates,
+                    maximumEarlyDataSize: configuration.maximumEarlyDataSize)
                 output.send(.newSessionTicket(minted.message))
                 configuration.statistics.recordTicketIssued()
                 output.raise(.sessionTicketIssued(minted.issued))

@@ -15,10 +15,23 @@ extension ServerHandshake {
         var configuration: ServerConfiguration
         let retry: Retry?
 
+        /// The server's answer to a ClientHello (``answer(_:raw:output:)``), and what became of the
+        /// early data it offers.
+        ///
+        /// TLSKit does not accept early data: an answered ClientHello that offers it is counted as
+        /// declined (``EarlyDataRejection/notAllowed``), and the connection skips the 0-RTT records
+        /// (``SkippedEarlyData``). A second ClientHello never offers it (``validateSecondHello(_:retry:)``
+        /// refuses one that does), so each connection counts at most once.
+        func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
+            let next = try answer(hello, raw: raw, output: &output)
+            if hello.extensions.earlyData { configuration.statistics.recordEarlyDataRejected(.notAllowed) }
+            return next
+        }
+
         /// The server's answer to a ClientHello, in the order RFC 8446 §4.1.1 reads: negotiate the
         /// version and suite, decide on the PSK, choose the key share (or ask for one with a
         /// HelloRetryRequest), then send the flight.
-        func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
+        private func answer(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             let (suite, mode) = try negotiate(hello)
             var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
 
