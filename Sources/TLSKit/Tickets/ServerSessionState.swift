@@ -5,7 +5,7 @@
 /// without misreading older tickets:
 ///
 ///     struct {
-///         uint8 version = 2;
+///         uint8 version;                            // 1, or 2 when max_early_data_size > 0
 ///         CipherSuite cipher_suite;
 ///         opaque psk<32..48>;                       // RFC 8446 §4.6.1 ticket PSK
 ///         uint64 created_at;                        // milliseconds since 1970
@@ -15,12 +15,13 @@
 ///         Optional<opaque application_protocol<1..2^8-1>>;
 ///         ASN1Cert client_certificate_chain<0..2^24-1>; // opaque cert<1..2^24-1> each, leaf first
 ///         uint8 client_certificate_verified;        // 0 or 1
-///         uint32 max_early_data_size;               // version 2 on; absent (0) in version 1
+///         uint32 max_early_data_size;               // version 2 only, never 0
 ///     } ServerSessionState;
 ///
-/// Version 1 states (tickets from before the early data limit was recorded) still decode, with
-/// a limit of 0: they resume, and never allow early data. A server that knows only version 1
-/// finds a version 2 state malformed and falls back to a full handshake.
+/// A state without early data is written as version 1, as before the limit was recorded, so
+/// servers that know only version 1 (a fleet half way through an upgrade) resume those tickets;
+/// only a ticket that allows early data is version 2, which they find malformed and answer with
+/// a full handshake. Each state has one encoding: a version 2 state with a limit of 0 is refused.
 struct ServerSessionState: Hashable, Sendable {
     static let currentVersion: UInt8 = 2
     /// The first version that records `max_early_data_size`.
@@ -84,10 +85,13 @@ extension ServerSessionState {
         clientCertificateChain = try reader.readList24 { try $0.readVector24(minimum: 1) }
         clientCertificateVerified = try reader.readBool()
         maximumEarlyDataSize = version >= Self.earlyDataVersion ? try reader.readUInt32() : 0
+        // Version 2 exists for the limit: a zero one has its encoding in version 1.
+        if version >= Self.earlyDataVersion && maximumEarlyDataSize == 0 { throw DecodeFailure.invalidValue }
     }
 
     func encode(into writer: inout ByteWriter) {
-        writer.writeUInt8(Self.currentVersion)
+        let version = maximumEarlyDataSize > 0 ? Self.earlyDataVersion : 1
+        writer.writeUInt8(version)
         writer.writeUInt16(cipherSuite.rawValue)
         writer.writeVector8(psk)
         writer.writeUInt64(createdAt)
@@ -99,7 +103,7 @@ extension ServerSessionState {
             for certificate in clientCertificateChain { list.writeVector24(certificate) }
         }
         writer.writeBool(clientCertificateVerified)
-        writer.writeUInt32(maximumEarlyDataSize)
+        if version >= Self.earlyDataVersion { writer.writeUInt32(maximumEarlyDataSize) }
     }
 
     func encoded() -> [UInt8] {

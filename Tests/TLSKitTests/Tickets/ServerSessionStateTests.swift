@@ -14,10 +14,10 @@ final class ServerSessionStateTests: XCTestCase {
             createdAt: 0x0102_0304_0506_0708, lifetime: 0, ageAdd: 0)
         let encoded = state.encoded()
         XCTAssertEqual(try ServerSessionState(encoded: encoded), state)
-        // version, suite, psk, created (64-bit, big-endian), lifetime, age add, two absent flags, empty chain, not verified,
-        // max early data size
-        XCTAssertEqual(encoded.count, 1 + 2 + 1 + 32 + 8 + 4 + 4 + 1 + 1 + 3 + 1 + 4)
-        XCTAssertEqual(encoded[0], ServerSessionState.currentVersion)
+        // version, suite, psk, created (64-bit, big-endian), lifetime, age add, two absent flags, empty chain, not
+        // verified; no early data, so version 1 and no max_early_data_size
+        XCTAssertEqual(encoded.count, 1 + 2 + 1 + 32 + 8 + 4 + 4 + 1 + 1 + 3 + 1)
+        XCTAssertEqual(encoded[0], 1)
         XCTAssertEqual(Array(encoded[36..<44]), [1, 2, 3, 4, 5, 6, 7, 8])
     }
 
@@ -38,14 +38,18 @@ final class ServerSessionStateTests: XCTestCase {
         XCTAssertEqual(try ServerSessionState(encoded: encoded).maximumEarlyDataSize, 0x0102_0304)
     }
 
-    /// A ticket sealed before the early data limit was recorded still resumes, and allows no early data.
-    func testVersion1StateDecodesWithNoEarlyData() throws {
+    /// A state without early data is written as version 1, which servers that predate the limit
+    /// read too; each state has exactly one encoding.
+    func testStateWithoutEarlyDataIsVersion1AndCanonical() throws {
         var state = ServerSessionState.sample()
         state.maximumEarlyDataSize = 0
-        let version1 = [1] + state.encoded().dropFirst().dropLast(4)
+        let version1 = state.encoded()
+        XCTAssertEqual(version1[0], 1)
         XCTAssertEqual(try ServerSessionState(encoded: version1), state)
         XCTAssertThrowsError(try ServerSessionState(encoded: version1 + [0, 0, 0, 0]), "version 1 has no max_early_data_size")
         XCTAssertThrowsError(try ServerSessionState(encoded: [2] + version1.dropFirst()), "version 2 needs max_early_data_size")
+        XCTAssertThrowsError(
+            try ServerSessionState(encoded: [2] + version1.dropFirst() + [0, 0, 0, 0]), "a zero limit is written as version 1")
     }
 
     func testTrailingBytesAreRejected() {
