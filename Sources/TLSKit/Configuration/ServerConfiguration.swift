@@ -79,9 +79,11 @@ public struct ServerConfiguration: Sendable {
     public var resumptionModes: [ResumptionMode] = [.pskWithKeyExchange]
     /// PSK identities examined per ClientHello; the rest are ignored (bounded work per hello).
     public var maximumPSKIdentities = 4
-    /// How far the client's view of a ticket's age (from the obfuscated age) may be from the
-    /// server's view before the ticket is refused (`ageMismatch`). Covers round trips and clock
-    /// granularity; ticket ages are not a security boundary without 0-RTT.
+    /// How far, in seconds, the client's view of a ticket's age (from the obfuscated age) may be
+    /// from the server's view for early data (0-RTT) to be accepted: the freshness window of
+    /// RFC 8446 §8.3. Covers round trips and clock granularity. An age outside it never refuses
+    /// the resumption itself (RFC 8446 §4.2.11: the server "SHOULD proceed with the handshake
+    /// but reject 0-RTT"); the early data is rejected as ``EarlyDataRejection/tooOld``.
     public var ticketAgeTolerance: Double = 10
     /// The most early data (0-RTT), in bytes, that the server's tickets let a client send when it
     /// resumes: the `max_early_data_size` of the `early_data` extension in each NewSessionTicket

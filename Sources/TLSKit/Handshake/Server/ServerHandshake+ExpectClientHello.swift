@@ -19,19 +19,24 @@ extension ServerHandshake {
         /// early data it offers.
         ///
         /// TLSKit does not accept early data: an answered ClientHello that offers it is counted as
-        /// declined (``EarlyDataRejection/notAllowed``), and the connection skips the 0-RTT records
-        /// (``SkippedEarlyData``). A second ClientHello never offers it (``validateSecondHello(_:retry:)``
-        /// refuses one that does), so each connection counts at most once.
+        /// declined, as ``EarlyDataRejection/tooOld`` when it resumes a session whose ticket age is
+        /// outside the tolerance and as ``EarlyDataRejection/notAllowed`` otherwise, and the
+        /// connection skips the 0-RTT records (``SkippedEarlyData``). A second ClientHello never
+        /// offers it (``validateSecondHello(_:retry:)`` refuses one that does), so each connection
+        /// counts at most once.
         func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
-            let next = try answer(hello, raw: raw, output: &output)
-            if hello.extensions.earlyData { configuration.statistics.recordEarlyDataRejected(.notAllowed) }
+            var staleResumption = false
+            let next = try answer(hello, raw: raw, output: &output, staleResumption: &staleResumption)
+            if hello.extensions.earlyData { configuration.statistics.recordEarlyDataRejected(staleResumption ? .tooOld : .notAllowed) }
             return next
         }
 
         /// The server's answer to a ClientHello, in the order RFC 8446 §4.1.1 reads: negotiate the
         /// version and suite, decide on the PSK, choose the key share (or ask for one with a
         /// HelloRetryRequest), then send the flight.
-        private func answer(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
+        private func answer(
+            _ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput, staleResumption: inout Bool
+        ) throws -> ServerHandshakeState {
             let (suite, mode) = try negotiate(hello)
             var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
 
@@ -48,6 +53,7 @@ extension ServerHandshake {
             }
             let decision = try pskOnly ?? mode.map { try decideResumption(hello, raw: raw, suite: suite, transcript: transcript, mode: $0, output: &output) }
             let resumed = decision?.resumed
+            staleResumption = resumed.map { !$0.isTicketAgeFresh } ?? false
 
             if resumed == nil {
                 // RFC 8446 §9.2: without a PSK, a certificate-based handshake needs all three.
