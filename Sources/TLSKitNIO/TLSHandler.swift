@@ -225,6 +225,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             closeAfterOutput(context: context, mode: .all, promise: nil)
         }
         startPeerVerificationIfNeeded(context: context)
+        startEarlyDataReplayCheckIfNeeded(context: context)
     }
 
     // MARK: Peer verification
@@ -272,6 +273,46 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    // MARK: Early data replay check
+
+    /// Asks the connection's replay guard about a 0-RTT attempt when the connection waits for
+    /// it: in a task, as the peer verifier runs, with the verdict handed back on the loop. A
+    /// guard that throws rejects the attempt (fail closed).
+    private func startEarlyDataReplayCheckIfNeeded(context: ChannelHandlerContext) {
+        guard verification == nil, state == .open, let server = serverConnection, let attempt = server.pendingEarlyDataReplayCheck else { return }
+        guard let replayGuard = server.earlyDataReplayGuard else {
+            return finishEarlyDataReplayCheck(.reject(.undecidable), context: context)
+        }
+        let loop = context.eventLoop
+        let handler = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        verification = Task {
+            let verdict: EarlyDataReplayVerdict
+            do { verdict = try await replayGuard.checkAndRecord(attempt) } catch { verdict = .reject(.undecidable) }
+            loop.execute {
+                handler.value.handler.finishEarlyDataReplayCheck(verdict, context: handler.value.context)
+            }
+        }
+    }
+
+    private func finishEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict, context: ChannelHandlerContext) {
+        verification = nil
+        guard state == .open, let server = serverConnection, server.pendingEarlyDataReplayCheck != nil else { return }
+        do {
+            try server.resumeEarlyDataReplayCheck(verdict)
+        } catch {
+            state = .closing
+            deliverEventsAndData(context: context)
+            fail(error, context: context)
+            return
+        }
+        afterProcessing(context: context)
+        context.fireChannelReadComplete()
+        if hasHeldRead && state == .open && verification == nil {
+            hasHeldRead = false
+            context.read()
+        }
+    }
+
     private func cancelVerification() {
         verification?.cancel()
         verification = nil
@@ -293,7 +334,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
             case .alertReceived:
                 break
-            case .peerKeysUpdated, .sessionTicketReceived, .sessionTicketIssued, .sessionTicketRejected, .clientAuthenticated:
+            case .peerKeysUpdated, .sessionTicketReceived, .sessionTicketIssued, .sessionTicketRejected, .clientAuthenticated,
+                .earlyDataAccepted, .earlyDataRejected:
                 monitor.connectionEvent(event)
                 context.fireUserInboundEventTriggered(TLSKitEvent.connectionEvent(event))
             }
@@ -302,6 +344,9 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func deliverData(context: ChannelHandlerContext) {
+        if let early = serverConnection?.readEarlyData() {
+            context.fireUserInboundEventTriggered(TLSKitEvent.earlyDataReceived(context.channel.allocator.buffer(bytes: early)))
+        }
         // What the connection kept (data that came with the end of the handshake) is older
         // than what it opened into our buffer.
         let count = connection.readableApplicationDataCount

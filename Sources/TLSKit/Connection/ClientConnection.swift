@@ -71,6 +71,10 @@ extension ClientConnection: ConnectionRole {
 
     var traffic: ApplicationTraffic? { machine.traffic }
 
+    func resolveEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict, output: inout HandshakeOutput) throws {
+        throw TLSError(.invalidState("a client has no early data replay check"))
+    }
+
     func resolvePeerVerification(_ verdict: PeerVerificationVerdict, output: inout HandshakeOutput) throws {
         try machine.resolvePeerVerification(verdict)
     }

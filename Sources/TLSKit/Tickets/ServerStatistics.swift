@@ -30,7 +30,7 @@ public final class ServerStatistics: Sendable {
         public var handshakeFailures: Int = 0
         /// ClientHellos that offered early data (0-RTT), accepted or not.
         public var earlyDataOffered: Int = 0
-        /// Offers of early data the server accepted. Always 0 for now: TLSKit does not accept early data yet.
+        /// Offers of early data the server accepted.
         public var earlyDataAccepted: Int = 0
         /// Offers of early data the server declined, by reason. Every reason is present, zero when never seen.
         public var earlyDataRejected: [EarlyDataRejection: Int] = Dictionary(

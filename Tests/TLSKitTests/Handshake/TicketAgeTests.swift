@@ -65,27 +65,3 @@ final class TicketAgeTests: XCTestCase {
         XCTAssertEqual(snapshot.earlyDataAccepted, 0)
     }
 }
-
-/// A resuming ClientHello that offers early data, made from a real client's with its binder
-/// computed again (RFC 8446 §4.2.11.2), for a server to answer.
-struct EarlyDataHello {
-    let hello: ClientHello
-    /// The ClientHello in one plaintext record.
-    let bytes: [UInt8]
-    let session: ClientSession
-
-    init(
-        session: ClientSession, configuration: ClientConfiguration, now: Date = Date(), change: (inout ClientHello) -> Void = { _ in }
-    ) throws {
-        let client = try ClientConnection(configuration: configuration, serverName: session.serverName, session: session)
-        var hello = try BadInput.clientHello(from: client)
-        XCTAssertNotNil(hello.extensions.preSharedKey, "the ClientHello resumes the session")
-        hello.extensions.earlyData = true
-        change(&hello)
-        let offer = ClientHandshake.ResumptionOffer(session: session, provider: configuration.cryptoProvider)
-        let message = offer.attach(to: &hello, prefix: nil, now: now)
-        self.hello = hello
-        self.bytes = WireRecords.record(.handshake, message)
-        self.session = session
-    }
-}

@@ -18,6 +18,14 @@ struct HandshakeOutput: SecretLog {
         /// The state machine waits for the application's verifier: nothing more is processed
         /// until the verdict is in (``ConnectionCore/resumePeerVerification(_:role:)``).
         case awaitPeerVerification(PeerVerificationRequest)
+        /// Server: early data is accepted; its records are read under `secret`, at most
+        /// `maximumSize` bytes of it, until the next read keys are installed (RFC 8446 §4.2.10).
+        case acceptEarlyData(suite: CipherSuite, secret: KeyedSecret, maximumSize: Int)
+        /// Server: early data is declined; the records the client sent are skipped (RFC 8446 §4.2.10).
+        case skipEarlyData(SkippedEarlyData.Mode)
+        /// Server: the state machine waits for the replay guard's verdict on `attempt`
+        /// (``ConnectionCore/resumeEarlyDataReplayCheck(_:role:)``).
+        case awaitEarlyDataReplayCheck(EarlyDataAttempt)
     }
 
     private(set) var actions: [Action] = []
@@ -33,6 +41,11 @@ struct HandshakeOutput: SecretLog {
     }
 
     mutating func awaitPeerVerification(_ request: PeerVerificationRequest) { actions.append(.awaitPeerVerification(request)) }
+    mutating func acceptEarlyData(_ suite: CipherSuite, _ secret: KeyedSecret, maximumSize: Int) {
+        actions.append(.acceptEarlyData(suite: suite, secret: secret, maximumSize: maximumSize))
+    }
+    mutating func skipEarlyData(_ mode: SkippedEarlyData.Mode) { actions.append(.skipEarlyData(mode)) }
+    mutating func awaitEarlyDataReplayCheck(_ attempt: EarlyDataAttempt) { actions.append(.awaitEarlyDataReplayCheck(attempt)) }
 
     mutating func removeAll() { actions.removeAll(keepingCapacity: true) }
 }

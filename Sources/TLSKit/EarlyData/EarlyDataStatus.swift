@@ -1,0 +1,9 @@
+/// What became of early data (0-RTT) on a connection, like OpenSSL's `SSL_get_early_data_status`.
+public enum EarlyDataStatus: Sendable, Hashable {
+    /// No early data was offered (or, on a client, it could not be sent).
+    case notSent
+    /// The server accepted the early data.
+    case accepted
+    /// The server declined the early data and skipped it; the handshake went on without it.
+    case rejected
+}
