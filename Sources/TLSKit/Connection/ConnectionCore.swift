@@ -630,6 +630,13 @@ extension ConnectionCore {
                 skippedEarlyData = SkippedEarlyData(mode: mode, limit: limits.maximumSkippedEarlyData)
             case .awaitEarlyDataReplayCheck(let attempt):
                 pendingEarlyDataReplayCheck = attempt
+            case .sendEarlyData(let data):
+                flushHandshake()
+                // Sealing fails only past the sequence number space, which early data never reaches.
+                try? data.withUnsafeBytes { try sealApplicationData($0, into: &outbound) }
+            case .removeWriteKeys:
+                flushHandshake()
+                writeProtection = nil
             case .event(let event):
                 switch event {
                 case .handshakeCompleted(let parameters):

@@ -26,6 +26,11 @@ struct HandshakeOutput: SecretLog {
         /// Server: the state machine waits for the replay guard's verdict on `attempt`
         /// (``ConnectionCore/resumeEarlyDataReplayCheck(_:role:)``).
         case awaitEarlyDataReplayCheck(EarlyDataAttempt)
+        /// Client: early data, sealed as application data under the current (early) write keys.
+        case sendEarlyData([UInt8])
+        /// Client: back to plaintext records, for a second ClientHello after early data was sent
+        /// under the early keys (RFC 8446 §4.1.4).
+        case removeWriteKeys
     }
 
     private(set) var actions: [Action] = []
@@ -44,6 +49,8 @@ struct HandshakeOutput: SecretLog {
     mutating func acceptEarlyData(_ suite: CipherSuite, _ secret: KeyedSecret, maximumSize: Int) {
         actions.append(.acceptEarlyData(suite: suite, secret: secret, maximumSize: maximumSize))
     }
+    mutating func sendEarlyData(_ data: [UInt8]) { actions.append(.sendEarlyData(data)) }
+    mutating func removeWriteKeys() { actions.append(.removeWriteKeys) }
     mutating func skipEarlyData(_ mode: SkippedEarlyData.Mode) { actions.append(.skipEarlyData(mode)) }
     mutating func awaitEarlyDataReplayCheck(_ attempt: EarlyDataAttempt) { actions.append(.awaitEarlyDataReplayCheck(attempt)) }
 
