@@ -322,6 +322,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         while let event = connection.nextEvent() {
             switch event {
             case .handshakeCompleted(let parameters):
+                // Early data read in the same pass came before the client's Finished.
+                deliverEarlyData(context: context)
                 monitor.handshakeCompleted(parameters, peer: context.remoteAddress)
                 context.fireUserInboundEventTriggered(
                     TLSUserEvent.handshakeCompleted(negotiatedProtocol: parameters.applicationProtocol))
@@ -343,10 +345,15 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         deliverData(context: context)
     }
 
-    private func deliverData(context: ChannelHandlerContext) {
+    /// Passes accepted early data up as ``TLSKitEvent/earlyDataReceived(_:)``, never as a read.
+    private func deliverEarlyData(context: ChannelHandlerContext) {
         if let early = serverConnection?.readEarlyData() {
             context.fireUserInboundEventTriggered(TLSKitEvent.earlyDataReceived(context.channel.allocator.buffer(bytes: early)))
         }
+    }
+
+    private func deliverData(context: ChannelHandlerContext) {
+        deliverEarlyData(context: context)
         // What the connection kept (data that came with the end of the handshake) is older
         // than what it opened into our buffer.
         let count = connection.readableApplicationDataCount
