@@ -10,7 +10,9 @@
 ///
 /// Early data is counted once per connection whose ClientHello offers it: every offer ends as
 /// an acceptance or a rejection with its reason, so ``Snapshot/earlyDataOffered`` is always
-/// ``Snapshot/earlyDataAccepted`` plus the sum of ``Snapshot/earlyDataRejected``.
+/// ``Snapshot/earlyDataAccepted`` plus the sum of ``Snapshot/earlyDataRejected``. An offer is
+/// counted when it is decided: one still waiting for the replay guard when its connection ends
+/// is not counted.
 public final class ServerStatistics: Sendable {
     // Sendable: the counters live in a `LockProtected` (an NSLock).
 

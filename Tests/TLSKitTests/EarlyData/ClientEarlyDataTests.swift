@@ -192,3 +192,58 @@ final class ClientEarlyDataTests: XCTestCase {
         XCTAssertEqual(server.statistics.snapshot().earlyDataRejected[.replay], 1)
     }
 }
+
+extension ClientEarlyDataTests {
+    /// The server's first flight to `client`, its EncryptedExtensions rewritten by `change`
+    /// (under the handshake key the server logged), for the client to receive.
+    private func serverFlight(to client: ClientConnection, _ change: (inout EncryptedExtensions) -> Void) throws -> [UInt8] {
+        let secrets = KeyLogSecrets()
+        server.keyLog = secrets.callback
+        let connection = try ServerConnection(configuration: server)
+        try connection.receive(client.takeOutput())
+        if let attempt = connection.pendingEarlyDataReplayCheck { try connection.resumeEarlyDataReplayCheck(replayGuard.checkAndRecord(attempt)) }
+        let flight = connection.takeOutput()
+        let suite = try XCTUnwrap(BadInput.firstMessage(of: flight).serverHelloSuite)
+        return try rewriteProtectedHandshake(flight, secret: try secrets.key("SERVER_HANDSHAKE_TRAFFIC_SECRET"), suite: suite) { messages in
+            let raw = messages[0]
+            guard case .encryptedExtensions(var extensions) = try HandshakeMessage.decode(type: .encryptedExtensions, body: Array(raw.dropFirst(4)))
+            else { throw FixtureError("expected EncryptedExtensions first") }
+            change(&extensions)
+            messages[0] = HandshakeMessage.encryptedExtensions(extensions).encoded()
+        }
+    }
+
+    /// RFC 8446 §4.2.10: accepted early data must have been sent with the session's ALPN.
+    func testEarlyDataAcceptedUnderAnotherApplicationProtocolIsIllegalParameter() throws {
+        client.applicationProtocols = ["h2", "http/1.1"]
+        server.applicationProtocols = ["h2"]
+        let session = try session()
+        server.applicationProtocols = ["http/1.1"]
+        let connection = try ClientConnection(configuration: client, serverName: "localhost", session: session, earlyData: request)
+        let flight = try serverFlight(to: connection) {
+            XCTAssertFalse($0.earlyData, "the server declined: the ALPN differs")
+            $0.earlyData = true
+        }
+        XCTAssertThrowsError(try connection.receive(flight)) { error in
+            XCTAssertEqual((error as? TLSError)?.alertSent, .illegalParameter)
+        }
+    }
+
+    /// RFC 8446 §4.2: early_data in EncryptedExtensions answers only a ClientHello that offered it.
+    func testEarlyDataInEncryptedExtensionsWithoutEarlyDataSentIsUnsupportedExtension() throws {
+        let session = try session()
+        let connection = try ClientConnection(configuration: client, serverName: "localhost", session: session)
+        let flight = try serverFlight(to: connection) { $0.earlyData = true }
+        XCTAssertThrowsError(try connection.receive(flight)) { error in
+            XCTAssertEqual((error as? TLSError)?.alertSent, .unsupportedExtension)
+        }
+        XCTAssertEqual(connection.earlyDataStatus, .notSent)
+    }
+}
+
+extension HandshakeMessage {
+    fileprivate var serverHelloSuite: CipherSuite? {
+        if case .serverHello(let hello) = self { return hello.cipherSuite }
+        return nil
+    }
+}

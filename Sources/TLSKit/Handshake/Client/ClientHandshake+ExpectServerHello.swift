@@ -89,8 +89,6 @@ extension ClientHandshake {
             if serverHello.isHelloRetryRequest {
                 return try handleRetryRequest(serverHello, raw: raw, output: &output)
             }
-            // RFC 8446 §4.2.10: early data goes only with the first identity, so a server that
-            // accepts it must select that one; it shows in EncryptedExtensions.
             try requireOnly(
                 offer == nil ? [.supportedVersions, .keyShare] : [.supportedVersions, .keyShare, .preSharedKey],
                 in: serverHello.extensions.receivedTypes)
