@@ -30,6 +30,10 @@ import TLSKit
 ///   event loop, and stops reading from the channel meanwhile. The verdict is handed to the
 ///   connection back on the event loop; then the handshake goes on, or fails with the
 ///   verifier's alert. A verdict that arrives after the channel closed is dropped.
+/// - Early data (server): when a 0-RTT attempt meets every other condition, the handler runs
+///   the replay guard (`ServerConnection.earlyDataReplayGuard`) in a `Task` the same way, and
+///   a guard that throws rejects it. Accepted early data goes up as
+///   ``TLSKitEvent/earlyDataReceived(_:)``, before the handshake event, never as a channel read.
 /// - Errors: a `TLSError` is fired with `fireErrorCaught` after its alert is written, then the
 ///   channel closes. A transport that closes before the peer's close_notify fires
 ///   ``TLSHandlerError/uncleanShutdown``.
