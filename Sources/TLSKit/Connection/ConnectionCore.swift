@@ -460,9 +460,10 @@ extension ConnectionCore {
         }
     }
 
-    /// Keeps accepted early data for ``readEarlyData()``. RFC 8446 §4.2.10: "If the server
-    /// ... receives more than max_early_data_size bytes of 0-RTT data, it SHOULD terminate the
-    /// connection with an "unexpected_message" alert."
+    /// Keeps accepted early data for ``readEarlyData()``. RFC 8446 §4.6.1: only the application
+    /// data payload counts, and "A server receiving more than max_early_data_size bytes of 0-RTT
+    /// data SHOULD terminate the connection with an "unexpected_message" alert." A record that
+    /// does not open under the early key is a bad_record_mac, as any record (§4.2.10).
     private func receiveEarlyData(_ content: Data) throws {
         guard content.count <= remainingEarlyData! else {
             throw TLSError(.limitExceeded("more early data than the ticket's max_early_data_size", alert: .unexpectedMessage))

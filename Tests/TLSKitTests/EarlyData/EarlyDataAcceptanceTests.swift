@@ -195,7 +195,7 @@ final class EarlyDataAcceptanceTests: XCTestCase {
 
     // MARK: Limits and EndOfEarlyData
 
-    /// RFC 8446 §4.2.10: more than max_early_data_size bytes of 0-RTT data is an unexpected_message.
+    /// RFC 8446 §4.6.1: more than max_early_data_size bytes of 0-RTT data is an unexpected_message.
     func testEarlyDataPastTheTicketsLimitIsUnexpectedMessage() throws {
         let session = try session()
         var hello = try EarlyDataHello(session: session, configuration: client)
@@ -203,6 +203,16 @@ final class EarlyDataAcceptanceTests: XCTestCase {
         XCTAssertEqual(connection.readEarlyData()?.count, 1_000)
         XCTAssertThrowsError(try connection.receive(try hello.records(25))) { error in
             XCTAssertEqual((error as? TLSError)?.alertSent, .unexpectedMessage)
+        }
+    }
+
+    /// RFC 8446 §4.2.10: once early data is accepted, a 0-RTT record that does not open is a
+    /// bad_record_mac, not skipped.
+    func testAcceptedEarlyDataRecordThatDoesNotOpenIsBadRecordMAC() throws {
+        let connection = try answer(try EarlyDataHello(session: try session(), configuration: client))
+        XCTAssertEqual(connection.earlyDataStatus, .accepted)
+        XCTAssertThrowsError(try connection.receive(try earlyDataRecords(10))) { error in
+            XCTAssertEqual((error as? TLSError)?.alertSent, .badRecordMAC)
         }
     }
 
