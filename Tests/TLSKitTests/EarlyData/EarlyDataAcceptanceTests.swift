@@ -107,8 +107,8 @@ final class EarlyDataAcceptanceTests: XCTestCase {
         var cipher = TestCipher(secret: try secrets.key("SERVER_HANDSHAKE_TRAFFIC_SECRET"))
         let opened = try cipher.open(try XCTUnwrap(records.first))
         let raw = try XCTUnwrap(try WireRecords.messages(in: opened.content).first)
-        guard case .encryptedExtensions(let extensions) = try HandshakeMessage.decode(type: HandshakeType(rawValue: raw[0]), body: Array(raw.dropFirst(4)))
-        else { return XCTFail("expected EncryptedExtensions") }
+        let message = try HandshakeMessage.decode(type: HandshakeType(rawValue: raw[0]), body: Array(raw.dropFirst(4)))
+        guard case .encryptedExtensions(let extensions) = message else { return XCTFail("expected EncryptedExtensions") }
         XCTAssertTrue(extensions.earlyData)
     }
 
