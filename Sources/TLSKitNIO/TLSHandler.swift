@@ -30,6 +30,10 @@ import TLSKit
 ///   event loop, and stops reading from the channel meanwhile. The verdict is handed to the
 ///   connection back on the event loop; then the handshake goes on, or fails with the
 ///   verifier's alert. A verdict that arrives after the channel closed is dropped.
+/// - Early data (server): when a 0-RTT attempt meets every other condition, the handler runs
+///   the replay guard (`ServerConnection.earlyDataReplayGuard`) in a `Task` the same way, and
+///   a guard that throws rejects it. Accepted early data goes up as
+///   ``TLSKitEvent/earlyDataReceived(_:)``, before the handshake event, never as a channel read.
 /// - Errors: a `TLSError` is fired with `fireErrorCaught` after its alert is written, then the
 ///   channel closes. A transport that closes before the peer's close_notify fires
 ///   ``TLSHandlerError/uncleanShutdown``.
@@ -225,6 +229,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             closeAfterOutput(context: context, mode: .all, promise: nil)
         }
         startPeerVerificationIfNeeded(context: context)
+        startEarlyDataReplayCheckIfNeeded(context: context)
     }
 
     // MARK: Peer verification
@@ -272,6 +277,46 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    // MARK: Early data replay check
+
+    /// Asks the connection's replay guard about a 0-RTT attempt when the connection waits for
+    /// it: in a task, as the peer verifier runs, with the verdict handed back on the loop. A
+    /// guard that throws rejects the attempt (fail closed).
+    private func startEarlyDataReplayCheckIfNeeded(context: ChannelHandlerContext) {
+        guard verification == nil, state == .open, let server = serverConnection, let attempt = server.pendingEarlyDataReplayCheck else { return }
+        guard let replayGuard = server.earlyDataReplayGuard else {
+            return finishEarlyDataReplayCheck(.reject(.undecidable), context: context)
+        }
+        let loop = context.eventLoop
+        let handler = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        verification = Task {
+            let verdict: EarlyDataReplayVerdict
+            do { verdict = try await replayGuard.checkAndRecord(attempt) } catch { verdict = .reject(.undecidable) }
+            loop.execute {
+                handler.value.handler.finishEarlyDataReplayCheck(verdict, context: handler.value.context)
+            }
+        }
+    }
+
+    private func finishEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict, context: ChannelHandlerContext) {
+        verification = nil
+        guard state == .open, let server = serverConnection, server.pendingEarlyDataReplayCheck != nil else { return }
+        do {
+            try server.resumeEarlyDataReplayCheck(verdict)
+        } catch {
+            state = .closing
+            deliverEventsAndData(context: context)
+            fail(error, context: context)
+            return
+        }
+        afterProcessing(context: context)
+        context.fireChannelReadComplete()
+        if hasHeldRead && state == .open && verification == nil {
+            hasHeldRead = false
+            context.read()
+        }
+    }
+
     private func cancelVerification() {
         verification?.cancel()
         verification = nil
@@ -281,6 +326,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         while let event = connection.nextEvent() {
             switch event {
             case .handshakeCompleted(let parameters):
+                // Early data read in the same pass came before the client's Finished.
+                deliverEarlyData(context: context)
                 monitor.handshakeCompleted(parameters, peer: context.remoteAddress)
                 context.fireUserInboundEventTriggered(
                     TLSUserEvent.handshakeCompleted(negotiatedProtocol: parameters.applicationProtocol))
@@ -293,7 +340,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
             case .alertReceived:
                 break
-            case .peerKeysUpdated, .sessionTicketReceived, .sessionTicketIssued, .sessionTicketRejected, .clientAuthenticated:
+            case .peerKeysUpdated, .sessionTicketReceived, .sessionTicketIssued, .sessionTicketRejected, .clientAuthenticated,
+                .earlyDataAccepted, .earlyDataRejected:
                 monitor.connectionEvent(event)
                 context.fireUserInboundEventTriggered(TLSKitEvent.connectionEvent(event))
             }
@@ -301,7 +349,15 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         deliverData(context: context)
     }
 
+    /// Passes accepted early data up as ``TLSKitEvent/earlyDataReceived(_:)``, never as a read.
+    private func deliverEarlyData(context: ChannelHandlerContext) {
+        if let early = serverConnection?.readEarlyData() {
+            context.fireUserInboundEventTriggered(TLSKitEvent.earlyDataReceived(context.channel.allocator.buffer(bytes: early)))
+        }
+    }
+
     private func deliverData(context: ChannelHandlerContext) {
+        deliverEarlyData(context: context)
         // What the connection kept (data that came with the end of the handshake) is older
         // than what it opened into our buffer.
         let count = connection.readableApplicationDataCount

@@ -1,3 +1,4 @@
+import NIOCore
 import TLSKit
 
 /// TLSKit's own events, fired by a ``TLSHandler`` with `fireUserInboundEventTriggered`
@@ -15,4 +16,10 @@ public enum TLSKitEvent: Sendable, Equatable {
     /// Another event from the connection: tickets issued or received, post-handshake client
     /// authentication, peer key updates.
     case connectionEvent(TLSEvent)
+    /// Server: early data (0-RTT) the connection accepted, delivered here rather than as a
+    /// channel read so that the application knows it is early: it came before the handshake
+    /// completed, has no forward secrecy and may be a replay the guard could not recognize
+    /// (RFC 8446 §8). Fired after ``connectionEvent(_:)`` with `TLSEvent.earlyDataAccepted`,
+    /// and before any ordinary data.
+    case earlyDataReceived(ByteBuffer)
 }

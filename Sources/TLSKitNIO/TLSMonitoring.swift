@@ -36,6 +36,8 @@ public struct TLSMonitoring: Sendable {
 /// | `tlskit_tickets_issued_total` | counter (server) | |
 /// | `tlskit_tickets_received_total` | counter (client) | |
 /// | `tlskit_tickets_rejected_total` | counter (server) | `reason` (TLSKit's `TicketRejection` case name) |
+/// | `tlskit_early_data_accepted_total` | counter | |
+/// | `tlskit_early_data_rejected_total` | counter | `reason` (`EarlyDataRejection` case name; `unknown` on a client) |
 /// | `tlskit_alerts_sent_total` | counter | `description` (RFC 8446 name) |
 /// | `tlskit_alerts_received_total` | counter | `description` |
 ///
@@ -128,6 +130,9 @@ struct ConnectionMonitor {
         case .sessionTicketIssued: metrics.increment("tickets_issued_total", role: role)
         case .sessionTicketReceived: metrics.increment("tickets_received_total", role: role)
         case .sessionTicketRejected(let reason): metrics.increment("tickets_rejected_total", role: role, [("reason", reason.rawValue)])
+        case .earlyDataAccepted: metrics.increment("early_data_accepted_total", role: role)
+        case .earlyDataRejected(let reason):
+            metrics.increment("early_data_rejected_total", role: role, [("reason", reason?.rawValue ?? "unknown")])
         default: break
         }
     }

@@ -30,6 +30,14 @@ struct ClientCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Make N more connections after the first, each resuming with a ticket from the previous one.")
     var reconnect = 0
 
+    @Option(
+        name: .customLong("early-data"),
+        help: ArgumentHelp(
+            "Send this file's contents as early data (0-RTT) when resuming (with --sess-in or --reconnect).",
+            discussion: "Sent only when the session allows that much early data. Prints early-data: accepted, "
+                + "rejected or not sent; rejected early data is not sent again."))
+    var earlyDataFile: String?
+
     @Flag(name: .customLong("post-handshake-auth"), help: "Offer post-handshake client authentication (with --cert/--key).")
     var postHandshakeAuth = false
 
@@ -42,8 +50,10 @@ struct ClientCommand: ParsableCommand {
         let (host, port) = try parseAddress()
         let configuration: ClientConfiguration
         var session: ClientSession?
+        var earlyData: [UInt8]?
         let monitoring: TLSMonitoring
         do {
+            if let earlyDataFile { earlyData = Array(try Data(contentsOf: URL(fileURLWithPath: earlyDataFile))) }
             configuration = try makeConfiguration()
             monitoring = TLSMonitoring(logger: try common.logger(label: "tlskit.client"))
             if let sessionIn {
@@ -59,21 +69,22 @@ struct ClientCommand: ParsableCommand {
             // With --reconnect each connection only handshakes and collects its tickets; otherwise stdin is piped.
             try connectOnce(
                 host: host, port: port, configuration: configuration, monitoring: monitoring, session: index == 0 ? session : nil,
-                group: group, pipeInput: reconnect == 0)
+                earlyData: earlyData, group: group, pipeInput: reconnect == 0)
         }
     }
 
     private func connectOnce(
         host: String, port: Int, configuration: ClientConfiguration, monitoring: TLSMonitoring, session: ClientSession?,
-        group: EventLoopGroup, pipeInput: Bool
+        earlyData: [UInt8]?, group: EventLoopGroup, pipeInput: Bool
     ) throws {
         let name = serverName ?? host
-        let session = ClientSessionHandler(resumeWith: session)
+        let session = ClientSessionHandler(resumeWith: session, reportsEarlyData: earlyData != nil)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let connection = try ClientConnection(configuration: configuration, serverName: name, session: session.resumeWith)
+                    let connection = try ClientConnection(
+                        configuration: configuration, serverName: name, session: session.resumeWith, earlyData: earlyData)
                     session.connection = connection
                     try channel.pipeline.syncOperations.addHandler(TLSHandler(connection: connection, monitoring: monitoring))
                     try channel.pipeline.syncOperations.addHandler(session)
@@ -175,7 +186,13 @@ final class ClientSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// The session offered for resumption.
     let resumeWith: ClientSession?
 
-    init(resumeWith: ClientSession?) { self.resumeWith = resumeWith }
+    /// Whether to print what became of early data when the handshake completes.
+    let reportsEarlyData: Bool
+
+    init(resumeWith: ClientSession?, reportsEarlyData: Bool = false) {
+        self.resumeWith = resumeWith
+        self.reportsEarlyData = reportsEarlyData
+    }
 
     /// NewSessionTicket messages received on the connection. Read on its event loop.
     var ticketCount: Int { connection?.receivedTicketCount ?? 0 }
@@ -191,6 +208,13 @@ final class ClientSessionHandler: ChannelInboundHandler, @unchecked Sendable {
         if case .handshakeCompleted(let parameters) = event as? TLSKitEvent {
             completed = true
             for line in Console.summary(parameters) { Console.error(line) }
+            if reportsEarlyData, let connection {
+                switch connection.earlyDataStatus {
+                case .accepted: Console.error("early-data: accepted")
+                case .rejected: Console.error("early-data: rejected")
+                case .notSent: Console.error("early-data: not sent")
+                }
+            }
             promise?.succeed(())
         }
         context.fireUserInboundEventTriggered(event)

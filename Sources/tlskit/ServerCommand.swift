@@ -46,10 +46,17 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("max-early-data"), parsing: .unconditional,
         help: ArgumentHelp(
-            "Early data (0-RTT) bytes the session tickets allow, as max_early_data_size (0: none; at most 16384).",
-            discussion: "Only advertised: the server does not accept early data yet. A client that sends some "
-                + "is answered in 1-RTT and its early data is skipped."))
+            "Early data (0-RTT) bytes the session tickets allow and the server accepts, as max_early_data_size (0: none; at most 16384).",
+            discussion: "Early data is accepted from a client resuming one of our tickets when the suite, ALPN and SNI match, "
+                + "the ticket age is fresh and the in-memory replay guard accepts it (stateless tickets: none during "
+                + "the first window after start). Each connection prints early-data: accepted N bytes or "
+                + "early-data: rejected REASON; accepted early data is echoed like other data."))
     var maxEarlyData = 0
+
+    @Option(
+        name: .customLong("ticket-age-tolerance"), parsing: .unconditional,
+        help: "Seconds a client's ticket age may be off for early data to be accepted; also the replay window of stateless tickets (default 10).")
+    var ticketAgeTolerance = 10
 
     @Option(name: .customLong("handshake-timeout"), parsing: .unconditional, help: "Seconds a client has to complete its handshake before it is disconnected.")
     var handshakeTimeout: Int64 = 10
@@ -72,6 +79,7 @@ struct ServerCommand: AsyncParsableCommand {
         try FlagRange.check(numTickets, in: 0...ServerConfiguration.maximumTicketCount, "--num-tickets")
         try FlagRange.check(ticketLifetime, in: 1...604_800, "--ticket-lifetime")
         try FlagRange.check(maxEarlyData, in: 0...ConnectionLimits().maximumSkippedEarlyData, "--max-early-data")
+        try FlagRange.check(ticketAgeTolerance, in: 1...3_600, "--ticket-age-tolerance")
         try FlagRange.check(handshakeTimeout, in: 1...86_400, "--handshake-timeout")
     }
 
@@ -181,6 +189,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.ticketCount = numTickets
         configuration.ticketLifetime = UInt32(ticketLifetime)
         configuration.maximumEarlyDataSize = UInt32(maxEarlyData)
+        configuration.ticketAgeTolerance = Double(ticketAgeTolerance)
         switch ticketMode {
         case "stateless":
             if let ticketKeys { configuration.ticketProtection = .stateless(try SessionTicketKeyRing(contentsOfFile: ticketKeys)) }
@@ -204,6 +213,8 @@ final class ServerSessionHandler: ChannelInboundHandler {
     private let handshakeTimeout: TimeAmount
     private var request: [UInt8] = []
     private var parameters: NegotiatedParameters?
+    /// Bytes of early data received, once the connection accepted early data.
+    private var earlyDataBytes: Int?
     private var timeout: Scheduled<Void>?
 
     init(www: Bool, registry: ConnectionRegistry, requestCertificateAfterHandshake: Bool, handshakeTimeout: TimeAmount) {
@@ -224,7 +235,16 @@ final class ServerSessionHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
+    /// Prints `early-data: accepted N bytes` once, when the handshake completes or, for a
+    /// client that never finishes it (a replayed first flight), when the connection closes.
+    private func reportAcceptedEarlyData() {
+        guard let earlyDataBytes else { return }
+        Console.error("early-data: accepted \(earlyDataBytes) bytes")
+        self.earlyDataBytes = nil
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        reportAcceptedEarlyData()
         timeout?.cancel()
         registry.remove(context.channel)
         context.fireChannelInactive()
@@ -236,6 +256,7 @@ final class ServerSessionHandler: ChannelInboundHandler {
             self.parameters = parameters
             timeout?.cancel()
             let peer = context.remoteAddress.map { "\($0)" } ?? "unknown"
+            reportAcceptedEarlyData()
             Console.error("accepted: \(peer) " + Console.summary(parameters).map { $0.replacingOccurrences(of: ": ", with: "=") }.joined(separator: " "))
             if requestCertificateAfterHandshake {
                 context.triggerUserOutboundEvent(TLSCommand.requestClientCertificate(trustRoots: registry.clientRoots, required: false), promise: nil)
@@ -244,6 +265,13 @@ final class ServerSessionHandler: ChannelInboundHandler {
             Console.error("client-authenticated: \(chain.first.map { String(describing: $0.subject) } ?? "none")")
         case .connectionEvent(.sessionTicketIssued):
             Console.error("ticket-issued")
+        case .connectionEvent(.earlyDataAccepted):
+            earlyDataBytes = 0
+        case .connectionEvent(.earlyDataRejected(let reason)):
+            Console.error("early-data: rejected \(reason?.rawValue ?? "unknown")")
+        case .earlyDataReceived(let buffer):
+            earlyDataBytes = (earlyDataBytes ?? 0) + buffer.readableBytes
+            received(buffer, context: context)
         default:
             break
         }
@@ -251,7 +279,12 @@ final class ServerSessionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
+        received(unwrapInboundIn(data), context: context)
+    }
+
+    /// Echoes `buffer` or gathers it into the HTTP request; early data goes the same way.
+    private func received(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        var buffer = buffer
         guard www else {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             return

@@ -29,9 +29,12 @@ final class EmbeddedTLSPair {
     init(
         clientConfiguration: ClientConfiguration = trustingClientConfiguration,
         serverConfiguration: ServerConfiguration = ServerConfiguration(certificate: certified),
-        clientMonitoring: TLSMonitoring = TLSMonitoring(), serverMonitoring: TLSMonitoring = TLSMonitoring()
+        clientMonitoring: TLSMonitoring = TLSMonitoring(), serverMonitoring: TLSMonitoring = TLSMonitoring(),
+        clientEarlyData: [UInt8]? = nil
     ) throws {
-        clientTLS = try TLSHandler(clientConfiguration: clientConfiguration, serverName: "localhost", monitoring: clientMonitoring)
+        clientTLS = TLSHandler(
+            connection: try ClientConnection(configuration: clientConfiguration, serverName: "localhost", earlyData: clientEarlyData),
+            monitoring: clientMonitoring)
         serverTLS = try TLSHandler(serverConfiguration: serverConfiguration, monitoring: serverMonitoring)
         let ends = [(client, clientTransport, clientTLS, clientEvents), (server, serverTransport, serverTLS, serverEvents)]
         for (channel, transport, tls, events) in ends {

@@ -19,6 +19,8 @@ final class EventRecorder: ChannelInboundHandler {
     private(set) var nioEvents: [TLSUserEvent] = []
     private(set) var errors: [Error] = []
     private(set) var received: [UInt8] = []
+    /// Early data delivered with `TLSKitEvent.earlyDataReceived`, in order.
+    private(set) var earlyData: [UInt8] = []
     private(set) var isInactive = false
 
     /// Called on each plaintext read, for handlers that answer from inside `channelRead`.
@@ -54,6 +56,9 @@ final class EventRecorder: ChannelInboundHandler {
                 userEvents.append(event)
                 log.append("handshakeCompleted")
                 onHandshakeCompleted?(context)
+            case .earlyDataReceived(let buffer):
+                log.append("early:\(buffer.readableBytes)")
+                earlyData += buffer.readableBytesView
             }
         } else if let event = event as? TLSUserEvent {
             nioEvents.append(event)

@@ -27,11 +27,11 @@ final class TLSMonitoringTests: XCTestCase {
     }
 
     private func handshake(
-        _ clientConfiguration: ClientConfiguration, _ serverConfiguration: ServerConfiguration
+        _ clientConfiguration: ClientConfiguration, _ serverConfiguration: ServerConfiguration, earlyData: [UInt8]? = nil
     ) throws -> EmbeddedTLSPair {
         let pair = try EmbeddedTLSPair(
             clientConfiguration: clientConfiguration, serverConfiguration: serverConfiguration,
-            clientMonitoring: clientMonitoring, serverMonitoring: serverMonitoring)
+            clientMonitoring: clientMonitoring, serverMonitoring: serverMonitoring, clientEarlyData: earlyData)
         try pair.connect()
         try pair.interact()
         return pair
@@ -78,6 +78,20 @@ final class TLSMonitoringTests: XCTestCase {
         XCTAssertEqual(stranger.serverEvents.negotiatedParameters?.isResumed, false)
         XCTAssertEqual(count("tickets_rejected_total", [("role", "server"), ("reason", "unknownKey")]), 1)
         XCTAssertEqual(count("handshakes_full_total", [("role", "server")]), 2)
+    }
+
+    func testRejectedEarlyDataIsCountedByReason() throws {
+        let client = EmbeddedTLSPair.trustingClientConfiguration
+        var server = ServerConfiguration(certificate: EmbeddedTLSPair.certified)
+        server.maximumEarlyDataSize = 1_024
+        _ = try handshake(client, server)
+        // The tickets allow early data; the server no longer accepts any.
+        server.maximumEarlyDataSize = 0
+        let pair = try handshake(client, server, earlyData: Array("early".utf8))
+        XCTAssertEqual(pair.serverEvents.negotiatedParameters?.isResumed, true)
+        XCTAssertEqual(count("early_data_rejected_total", [("role", "server"), ("reason", "notAllowed")]), 1)
+        XCTAssertEqual(count("early_data_rejected_total", [("role", "client"), ("reason", "unknown")]), 1)
+        XCTAssertEqual(pair.serverEvents.earlyData, [], "nothing delivered")
     }
 
     func testFailedHandshakeCountsTheAlertOnBothSidesAndLogsIt() throws {

@@ -79,24 +79,40 @@ public struct ServerConfiguration: Sendable {
     public var resumptionModes: [ResumptionMode] = [.pskWithKeyExchange]
     /// PSK identities examined per ClientHello; the rest are ignored (bounded work per hello).
     public var maximumPSKIdentities = 4
-    /// How far the client's view of a ticket's age (from the obfuscated age) may be from the
-    /// server's view before the ticket is refused (`ageMismatch`). Covers round trips and clock
-    /// granularity; ticket ages are not a security boundary without 0-RTT.
+    /// How far, in seconds, the client's view of a ticket's age (from the obfuscated age) may be
+    /// from the server's view for early data (0-RTT) to be accepted: the freshness window of
+    /// RFC 8446 §8.3. Covers round trips and clock granularity. An age outside it never refuses
+    /// the resumption itself (RFC 8446 §4.2.11: the server "SHOULD proceed with the handshake
+    /// but reject 0-RTT"); the early data is rejected as ``EarlyDataRejection/tooOld``.
     public var ticketAgeTolerance: Double = 10
-    /// The most early data (0-RTT), in bytes, that the server's tickets let a client send when it
-    /// resumes: the `max_early_data_size` of the `early_data` extension in each NewSessionTicket
-    /// (RFC 8446 §4.6.1), like OpenSSL's `SSL_CTX_set_max_early_data`. 0, the default, sends
-    /// no `early_data` extension: clients are told the tickets allow no early data.
+    /// The most early data (0-RTT), in bytes, that the server accepts from a client resuming one of
+    /// its tickets: the `max_early_data_size` of the `early_data` extension in each NewSessionTicket
+    /// (RFC 8446 §4.6.1), like OpenSSL's `SSL_CTX_set_max_early_data`. 0, the default, sends no
+    /// `early_data` extension and accepts no early data.
     ///
     /// The value is also sealed into the ticket's session state, with the cipher suite, the
-    /// application protocol and the server name 0-RTT must later match (RFC 8446 §4.2.10).
-    ///
-    /// TLSKit does not accept early data yet: a client that sends some is answered in 1-RTT and
-    /// its 0-RTT records are skipped (RFC 8446 §4.2.10), which is why this may not exceed
-    /// ``ConnectionLimits/maximumSkippedEarlyData``: a client sending all the early data a
-    /// ticket allowed must not have its connection aborted. Early data has no forward secrecy
-    /// and can be replayed (RFC 8446 §8); see ``EarlyDataReplayGuard``.
+    /// application protocol and the server name 0-RTT must later match (RFC 8446 §4.2.10). Early
+    /// data is accepted only under the conditions listed in ``EarlyDataRejection``, the replay
+    /// guard (``earlyDataReplayGuard``) last; declined early data is skipped (RFC 8446 §4.2.10),
+    /// which is why this may not exceed ``ConnectionLimits/maximumSkippedEarlyData``: a client
+    /// sending all the early data a ticket allowed must not have its connection aborted. Early
+    /// data has no forward secrecy and can be replayed (RFC 8446 §8); see ``EarlyDataReplayGuard``.
     public var maximumEarlyDataSize: UInt32 = 0
+    /// Decides, for each 0-RTT attempt that meets every other condition, whether it may be
+    /// accepted without accepting a replay (RFC 8446 §8). Asked once per attempt, after the
+    /// binder has verified; it may be `async` (a store shared by a fleet).
+    ///
+    /// nil, the default: when ``maximumEarlyDataSize`` is above 0, an in-memory guard made by
+    /// the first connection and shared by every connection of this configuration and its
+    /// copies, the one that fits ``ticketProtection``: a ``SingleUseTicketRegister`` for stateful
+    /// tickets, a ``ClientHelloRecorder`` (window: ``ticketAgeTolerance``, at least a second) for
+    /// stateless ones. Both fail closed across a restart: the register refuses tickets issued
+    /// before it started, the recorder refuses all 0-RTT during its first window, so a restart
+    /// never reopens a replay window. A fleet of servers sharing ticket keys needs a guard over
+    /// a shared store instead: an in-memory one protects one process only.
+    public var earlyDataReplayGuard: (any EarlyDataReplayGuard)?
+    /// The in-memory guards used when ``earlyDataReplayGuard`` is nil; shared by copies.
+    let defaultEarlyDataReplayGuards = DefaultEarlyDataReplayGuards()
     /// Counters shared by every connection made from this configuration (`SSL_CTX_sess_number`
     /// and friends). Copies of a configuration share one instance.
     public var statistics = ServerStatistics()
@@ -163,6 +179,13 @@ public struct ServerConfiguration: Sendable {
         if let roots = clientAuthentication.trustRoots, roots.certificates.isEmpty, verifiesClientChainAgainstRoots {
             throw TLSError.configuration("client authentication needs trust roots, and the configured roots are empty")
         }
+    }
+
+    /// The guard a connection asks about 0-RTT attempts; nil when early data is never accepted.
+    func effectiveEarlyDataReplayGuard() -> (any EarlyDataReplayGuard)? {
+        if let earlyDataReplayGuard { return earlyDataReplayGuard }
+        guard maximumEarlyDataSize > 0 else { return nil }
+        return defaultEarlyDataReplayGuards.replayGuard(for: ticketProtection, tolerance: ticketAgeTolerance, time: time)
     }
 
     /// False only when a ``clientCertificateVerifier`` replaces chain verification.

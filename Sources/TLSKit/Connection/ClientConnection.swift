@@ -20,12 +20,22 @@ public final class ClientConnection: TLSConnection {
     ///   - session: a session to resume (as read with ``ClientSession/init(pemEncoded:)``); without
     ///     one, a session for `serverName` is taken from the configuration's store, if any.
     ///     Whether the server accepted it shows in ``NegotiatedParameters/isResumed``.
-    public init(configuration: ClientConfiguration, serverName: String?, session: ClientSession? = nil) throws {
+    ///   - earlyData: data to send as early data (0-RTT), right after the ClientHello, before the
+    ///     handshake completes (like OpenSSL's `SSL_write_early_data`). It is sent only when the
+    ///     session offered allows early data and at least this many bytes of it
+    ///     (``ClientSession/maximumEarlyDataSize``); otherwise ``earlyDataStatus`` stays
+    ///     ``EarlyDataStatus/notSent``. Whether the server accepted it is known after its
+    ///     EncryptedExtensions (``TLSEvent/earlyDataAccepted`` or ``TLSEvent/earlyDataRejected(_:)``).
+    ///     Rejected early data is not sent again: the application decides whether to write it
+    ///     once the handshake completes. Early data can be replayed by an attacker (RFC 8446 §8):
+    ///     send only requests that are safe to repeat.
+    public init(configuration: ClientConfiguration, serverName: String?, session: ClientSession? = nil, earlyData: [UInt8]? = nil) throws {
         self.configuration = configuration
         self.serverName = serverName
         self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog, cryptoProvider: configuration.cryptoProvider)
         var output = HandshakeOutput()
-        self.machine = try ClientHandshakeState.start(configuration: configuration, serverName: serverName, session: session, output: &output)
+        self.machine = try ClientHandshakeState.start(
+            configuration: configuration, serverName: serverName, session: session, earlyData: earlyData, output: &output)
         try core.step(role: self) { pending in pending = output }
     }
 
@@ -49,6 +59,20 @@ public final class ClientConnection: TLSConnection {
         try core.throwIfFailed()
     }
 
+    /// What became of the early data given to the initializer (`SSL_get_early_data_status`):
+    /// ``EarlyDataStatus/notSent`` when none was sent, then ``EarlyDataStatus/accepted`` or
+    /// ``EarlyDataStatus/rejected`` once the server's EncryptedExtensions (or HelloRetryRequest) arrived.
+    public var earlyDataStatus: EarlyDataStatus { core.earlyDataStatus }
+
+    /// Whether the server accepted the early data: nil until it is known, or when none was sent.
+    public var isEarlyDataAccepted: Bool? {
+        switch earlyDataStatus {
+        case .notSent: return nil
+        case .accepted: return true
+        case .rejected: return false
+        }
+    }
+
     public func updateKeys(requestPeerUpdate: Bool) throws {
         try core.updateKeys(requestPeerUpdate: requestPeerUpdate, role: self)
     }
@@ -70,6 +94,10 @@ extension ClientConnection: ConnectionRole {
     }
 
     var traffic: ApplicationTraffic? { machine.traffic }
+
+    func resolveEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict, output: inout HandshakeOutput) throws {
+        throw TLSError(.invalidState("a client has no early data replay check"))
+    }
 
     func resolvePeerVerification(_ verdict: PeerVerificationVerdict, output: inout HandshakeOutput) throws {
         try machine.resolvePeerVerification(verdict)

@@ -32,6 +32,16 @@ public final class ConnectionCore {
     private var bytesBeforeHandshake = 0
     /// Set on a server while it skips 0-RTT records it did not accept.
     private var skippedEarlyData: SkippedEarlyData?
+    /// Set on a server while it reads 0-RTT records it accepted: how much more early data the
+    /// ticket allows. Cleared when the client's handshake key replaces the early one.
+    private var remainingEarlyData: Int?
+    /// Accepted early data not yet read (``readEarlyData()``).
+    private var earlyData: [UInt8] = []
+    /// What became of early data on this connection, from the events raised.
+    private(set) var earlyDataStatus = EarlyDataStatus.notSent
+    /// The early data attempt waiting for the replay guard's verdict (server); while it is set,
+    /// records are held as for ``pendingPeerVerification``.
+    private(set) var pendingEarlyDataReplayCheck: EarlyDataAttempt?
     /// The chain waiting for the application's verifier; while it is set, records are held
     /// in ``heldRecords`` and handshake messages stay in the reassembler.
     private(set) var pendingPeerVerification: PeerVerificationRequest?
@@ -209,6 +219,16 @@ public final class ConnectionCore {
         return count
     }
 
+    /// Takes the early data received so far, or nil if there is none (server).
+    func readEarlyData() -> [UInt8]? {
+        guard !earlyData.isEmpty else { return nil }
+        defer { earlyData = [] }
+        return earlyData
+    }
+
+    /// Whether processing waits for the application: a peer verification or a replay check.
+    private var isPaused: Bool { pendingPeerVerification != nil || pendingEarlyDataReplayCheck != nil }
+
     /// Takes the next event, or nil.
     func nextEvent() -> TLSEvent? {
         events.isEmpty ? nil : events.removeFirst()
@@ -254,14 +274,34 @@ public final class ConnectionCore {
     func resumePeerVerification<Role: ConnectionRole>(_ verdict: PeerVerificationVerdict, role: Role) throws {
         try throwIfFailed()
         guard pendingPeerVerification != nil else { throw TLSError(.invalidState("no peer verification is pending")) }
+        try resume("resumePeerVerification(_:)", role: role) { output in
+            try role.resolvePeerVerification(verdict, output: &output)
+            pendingPeerVerification = nil
+        }
+    }
+
+    /// Takes the replay guard's verdict on ``pendingEarlyDataReplayCheck`` and goes on where
+    /// processing stopped, as ``resumePeerVerification(_:role:)`` does: the server sends its
+    /// flight, accepting the early data or declining it, then processes the records held.
+    func resumeEarlyDataReplayCheck<Role: ConnectionRole>(_ verdict: EarlyDataReplayVerdict, role: Role) throws {
+        try throwIfFailed()
+        guard pendingEarlyDataReplayCheck != nil else { throw TLSError(.invalidState("no early data replay check is pending")) }
+        try resume("resumeEarlyDataReplayCheck(_:)", role: role) { output in
+            try role.resolveEarlyDataReplayCheck(verdict, output: &output)
+            pendingEarlyDataReplayCheck = nil
+        }
+    }
+
+    /// Resolves what processing waited for with `resolve`, then processes the handshake
+    /// messages already reassembled and the records held meanwhile, in order.
+    private func resume<Role: ConnectionRole>(_ what: String, role: Role, _ resolve: (inout HandshakeOutput) throws -> Void) throws {
         guard !isReceiving else {
-            throw TLSError(.invalidState("resumePeerVerification(_:) called from inside a handler"))
+            throw TLSError(.invalidState("\(what) called from inside a handler"))
         }
         isReceiving = true
         defer { isReceiving = false }
         do {
-            try role.resolvePeerVerification(verdict, output: &output)
-            pendingPeerVerification = nil
+            try resolve(&output)
             applyOutput(role: role)
             try processHandshakeMessages(role: role)
             try processHeldRecords(role: role)
@@ -304,6 +344,7 @@ public final class ConnectionCore {
         output.removeAll()
         pendingHandshake = []
         pendingPeerVerification = nil
+        pendingEarlyDataReplayCheck = nil
         heldRecords = []
         if let alert = error.alertSent { sendAlert(alert) }
         if let received = error.alertReceived { events.append(.alertReceived(received)) }
@@ -317,7 +358,7 @@ extension ConnectionCore {
     ) throws {
         // RFC 8446 §6.1: data after close_notify is ignored.
         if closeNotifyReceived { return }
-        if pendingPeerVerification != nil { return try hold(record) }
+        if isPaused { return try hold(record) }
         if !isHandshakeComplete {
             // Each record, header included, counts against ConnectionLimits.maximumBytesBeforeHandshake.
             bytesBeforeHandshake += TLSRecord.headerLength + record.body.count
@@ -375,6 +416,7 @@ extension ConnectionCore {
             case .handshake: try receiveHandshake(Array(content), role: role)
             case .alert: try receiveAlert(Array(content))
             case .applicationData:
+                if remainingEarlyData != nil { return try receiveEarlyData(content) }
                 guard isHandshakeComplete else { throw TLSError(.unexpectedMessage("application data during the handshake")) }
                 guard try countApplicationData(content.count) else { return }
                 bufferPlaintext(content, decryptedLength: decryptedLength)
@@ -418,6 +460,19 @@ extension ConnectionCore {
         }
     }
 
+    /// Keeps accepted early data for ``readEarlyData()``. RFC 8446 §4.6.1: only the application
+    /// data payload counts, and "A server receiving more than max_early_data_size bytes of 0-RTT
+    /// data SHOULD terminate the connection with an "unexpected_message" alert." A record that
+    /// does not open under the early key is a bad_record_mac, as any record (§4.2.10).
+    private func receiveEarlyData(_ content: Data) throws {
+        guard content.count <= remainingEarlyData! else {
+            throw TLSError(.limitExceeded("more early data than the ticket's max_early_data_size", alert: .unexpectedMessage))
+        }
+        remainingEarlyData! -= content.count
+        guard try countApplicationData(content.count) else { return }
+        earlyData.append(contentsOf: content)
+    }
+
     /// Keeps a record, header and all, until the pending verification is resolved
     /// (``ConnectionLimits/maximumBytesWhileVerifyingPeer``). It is still protected: it is
     /// opened later under whatever keys the handshake has installed by then, as it would have been.
@@ -426,7 +481,7 @@ extension ConnectionCore {
         guard heldRecords.count + length <= limits.maximumBytesWhileVerifyingPeer else {
             throw TLSError(
                 .limitExceeded(
-                    "more than \(limits.maximumBytesWhileVerifyingPeer) bytes received while the peer's certificate was being verified",
+                    "more than \(limits.maximumBytesWhileVerifyingPeer) bytes received while the application was asked to decide",
                     alert: .internalError))
         }
         TLSRecord.appendHeader(contentType: record.contentType, legacyVersion: record.legacyVersion, length: record.body.count, into: &heldRecords)
@@ -527,7 +582,7 @@ extension ConnectionCore {
     /// Hands each complete message to the role's state machine, until none is left or the
     /// machine waits for a peer verification (the rest then stays in the reassembler).
     private func processHandshakeMessages<Role: ConnectionRole>(role: Role) throws {
-        while pendingPeerVerification == nil, let (type, body, raw) = try reassembler.next() {
+        while !isPaused, let (type, body, raw) = try reassembler.next() {
             let message = try HandshakeMessage.decode(type: type, body: body)
             emptyRecordsInARow = 0
             if case .keyUpdate = message {
@@ -536,17 +591,15 @@ extension ConnectionCore {
                     throw TLSError(.limitExceeded("more than \(limits.maximumKeyUpdatesInARow) KeyUpdates without data", alert: .unexpectedMessage))
                 }
             }
+            // Only a server takes a ClientHello: a second one (after a HelloRetryRequest) ends
+            // the skipping of the first one's early data; the state machine says what comes next.
+            if case .clientHello = message { skippedEarlyData = nil }
             try role.handle(message, raw: raw, output: &output)
             let changedReadKeys = output.actions.contains {
-                if case .installReadKeys = $0 { return true }
-                return false
-            }
-            // Only a server takes a ClientHello.
-            if case .clientHello(let hello) = message {
-                // A ServerHello installs the handshake keys; a HelloRetryRequest leaves none.
-                skippedEarlyData =
-                    hello.extensions.earlyData
-                    ? SkippedEarlyData(mode: changedReadKeys ? .undecryptable : .protected, limit: limits.maximumSkippedEarlyData) : nil
+                switch $0 {
+                case .installReadKeys, .acceptEarlyData: return true
+                default: return false
+                }
             }
             // RFC 8446 §5.1: a key change must fall on a record boundary. Checked before the
             // step's output is applied, so a refused message is answered by the alert alone.
@@ -570,10 +623,29 @@ extension ConnectionCore {
                 writeProtection = RecordProtection(suite: suite, trafficSecret: secret, provider: cryptoProvider)
             case .installReadKeys(let suite, let secret):
                 readProtection = RecordProtection(suite: suite, trafficSecret: secret, provider: cryptoProvider)
+                remainingEarlyData = nil
+            case .acceptEarlyData(let suite, let secret, let maximumSize):
+                readProtection = RecordProtection(suite: suite, trafficSecret: secret, provider: cryptoProvider)
+                remainingEarlyData = maximumSize
+            case .skipEarlyData(let mode):
+                skippedEarlyData = SkippedEarlyData(mode: mode, limit: limits.maximumSkippedEarlyData)
+            case .awaitEarlyDataReplayCheck(let attempt):
+                pendingEarlyDataReplayCheck = attempt
+            case .sendEarlyData(let data):
+                flushHandshake()
+                // Sealing fails only past the sequence number space, which early data never reaches.
+                try? data.withUnsafeBytes { try sealApplicationData($0, into: &outbound) }
+            case .removeWriteKeys:
+                flushHandshake()
+                writeProtection = nil
             case .event(let event):
-                if case .handshakeCompleted(let parameters) = event {
+                switch event {
+                case .handshakeCompleted(let parameters):
                     isHandshakeComplete = true
                     negotiatedParameters = parameters
+                case .earlyDataAccepted: earlyDataStatus = .accepted
+                case .earlyDataRejected: earlyDataStatus = .rejected
+                default: break
                 }
                 events.append(event)
                 role.observe(event)

@@ -7,6 +7,8 @@ protocol ConnectionRole: AnyObject {
     /// Hands the application verifier's verdict to the state machine waiting for it: an
     /// acceptance lets it go on, a rejection throws the connection's error.
     func resolvePeerVerification(_ verdict: PeerVerificationVerdict, output: inout HandshakeOutput) throws
+    /// Hands the replay guard's verdict to the state machine waiting for it (a server's).
+    func resolveEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict, output: inout HandshakeOutput) throws
     /// The established connection's traffic secrets; nil during the handshake.
     var traffic: ApplicationTraffic? { get }
     /// Sends a KeyUpdate (RFC 8446 §4.6.3); `invalidState` before the handshake completes.

@@ -16,7 +16,45 @@ public final class ServerConnection: TLSConnection {
         self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog, cryptoProvider: configuration.cryptoProvider)
         self.machine = ServerHandshakeState(configuration: configuration)
         self.tickets = try TicketSchedule(count: configuration.ticketCount)
+        self.earlyDataReplayGuard = configuration.effectiveEarlyDataReplayGuard()
     }
+
+    // MARK: Early data
+
+    /// The guard to run for ``pendingEarlyDataReplayCheck``: the configuration's
+    /// ``ServerConfiguration/earlyDataReplayGuard``, or when there is none and
+    /// ``ServerConfiguration/maximumEarlyDataSize`` is above 0, the in-memory guard the
+    /// configuration shares among its connections (see ``ServerConfiguration/earlyDataReplayGuard``).
+    public let earlyDataReplayGuard: (any EarlyDataReplayGuard)?
+
+    /// The 0-RTT attempt waiting for the replay guard, when a ClientHello offers early data and
+    /// every other acceptance condition holds; nil otherwise.
+    ///
+    /// The connection stops after the ClientHello, before sending anything: records received
+    /// meanwhile are held, unprocessed, as for ``TLSConnection/pendingPeerVerification``. Check
+    /// this after each ``TLSConnection/receive(_:)``; ask ``earlyDataReplayGuard`` (it may be
+    /// `async`: do not block the thread that drives the connection) and pass its verdict to
+    /// ``resumeEarlyDataReplayCheck(_:)``. A guard that throws must be answered with a rejection.
+    public var pendingEarlyDataReplayCheck: EarlyDataAttempt? { core.pendingEarlyDataReplayCheck }
+
+    /// Gives the connection the replay guard's verdict on ``pendingEarlyDataReplayCheck`` and goes
+    /// on: the server sends its flight, accepting the early data (``TLSEvent/earlyDataAccepted``)
+    /// or declining it (``TLSEvent/earlyDataRejected(_:)``, ``EarlyDataRejection/replay``), then
+    /// processes the records held meanwhile. Throws ``TLSError/Code/invalidState`` when nothing is pending.
+    public func resumeEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict) throws {
+        try core.resumeEarlyDataReplayCheck(verdict, role: self)
+    }
+
+    /// Takes the accepted early data (0-RTT) received so far, or nil if there is none (like
+    /// OpenSSL's `SSL_read_early_data`). It arrives before the handshake completes and is never
+    /// returned by ``TLSConnection/readApplicationData()``: early data can be replayed and has
+    /// no forward secrecy (RFC 8446 §8), so the application reads it knowing it is early.
+    public func readEarlyData() -> [UInt8]? { core.readEarlyData() }
+
+    /// What became of the client's early data: ``EarlyDataStatus/accepted`` or
+    /// ``EarlyDataStatus/rejected`` once the ClientHello is answered, ``EarlyDataStatus/notSent``
+    /// when it offered none (`SSL_get_early_data_status`).
+    public var earlyDataStatus: EarlyDataStatus { core.earlyDataStatus }
 
     public func receive<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
         try core.receive(bytes, role: self)
@@ -133,6 +171,10 @@ extension ServerConnection: ConnectionRole {
     }
 
     var traffic: ApplicationTraffic? { machine.traffic }
+
+    func resolveEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict, output: inout HandshakeOutput) throws {
+        try machine.resolveEarlyDataReplayCheck(verdict, output: &output)
+    }
 
     func resolvePeerVerification(_ verdict: PeerVerificationVerdict, output: inout HandshakeOutput) throws {
         try machine.resolvePeerVerification(verdict)

@@ -1,7 +1,8 @@
-/// How a server that does not accept 0-RTT passes over the early data a client sent anyway
-/// (RFC 8446 §4.2.10). TLSKit never accepts early data, so every ClientHello offering it is
-/// answered in one of the section's first two ways, and the records the client sent before it
-/// read that answer are skipped, up to ``ConnectionLimits/maximumSkippedEarlyData``.
+/// How a server that declines 0-RTT passes over the early data a client sent anyway
+/// (RFC 8446 §4.2.10): a ClientHello whose early data is declined is answered in one of the
+/// section's first two ways, and the records the client sent before it read that answer are
+/// skipped, up to ``ConnectionLimits/maximumSkippedEarlyData``. The server's state machine
+/// says which (``HandshakeOutput/Action/skipEarlyData(_:)``).
 struct SkippedEarlyData {
     enum Mode {
         /// The server answered with a ServerHello: "skips past early data by attempting to

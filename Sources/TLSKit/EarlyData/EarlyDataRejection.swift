@@ -5,13 +5,12 @@
 /// data and complete the handshake in 1-RTT (or 2-RTT after a HelloRetryRequest); the client
 /// may send the data again once the handshake is done.
 ///
-/// TLSKit does not accept early data yet, so today every offer is counted as ``notAllowed``.
-/// The other reasons name the checks RFC 8446 §4.2.10 and §8 ask for before early data can
-/// be accepted.
+/// The reasons name the checks RFC 8446 §4.2.10 and §8 ask for before early data can be
+/// accepted, in the order the server makes them (see ``ServerConfiguration/maximumEarlyDataSize``).
 public enum EarlyDataRejection: String, Error, Sendable, Hashable, CaseIterable {
     /// The server does not accept early data: ``ServerConfiguration/maximumEarlyDataSize`` is 0,
-    /// the ticket did not allow it, no ticket was resumed, or (for now) TLSKit does not
-    /// implement accepting it.
+    /// the ticket did not allow it, or the first PSK identity was not resumed (RFC 8446 §4.2.10:
+    /// early data needs "the first identity" the client offered).
     case notAllowed
     /// The ticket age the client reports is outside the freshness window (RFC 8446 §8.3): the
     /// ClientHello may be an old one replayed.
@@ -33,6 +32,7 @@ public enum EarlyDataRejection: String, Error, Sendable, Hashable, CaseIterable 
     /// (RFC 8446 §4.1.2).
     case afterHelloRetryRequest
     /// The session does not meet the server's current client-authentication policy, so it is
-    /// not resumed in 0-RTT.
+    /// not resumed, and its early data not accepted (the first identity was refused as
+    /// ``TicketRejection/clientAuthenticationMismatch``).
     case clientAuthenticationPolicy
 }

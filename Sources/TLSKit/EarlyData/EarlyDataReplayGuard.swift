@@ -19,7 +19,9 @@ import Foundation
 /// A guard that cannot decide must reject. A rejection costs only the round trip early data
 /// would have saved: the handshake goes on in 1-RTT and the client may send the data again.
 ///
-/// TLSKit does not accept early data yet; the guards are the building block for when it does.
+/// A server asks its ``ServerConfiguration/earlyDataReplayGuard`` (or the in-memory default)
+/// through ``ServerConnection/pendingEarlyDataReplayCheck`` and
+/// ``ServerConnection/resumeEarlyDataReplayCheck(_:)``; the NIO handler does so on its own.
 public protocol EarlyDataReplayGuard: Sendable {
     /// Checks `attempt` against the attempts seen before and records it; returns
     /// ``EarlyDataReplayVerdict/accept`` at most once for the same attempt.

@@ -50,6 +50,15 @@ extension KeySchedule {
             KeyedSecret(secret.deriveSecret("res binder", transcriptHash: suite.suiteHash.emptyHash), like: secret)
         }
 
+        /// client_early_traffic_secret: Derive-Secret(., "c e traffic", ClientHello) (RFC 8446
+        /// §7.1), the key of 0-RTT data and EndOfEarlyData, written to the key log as
+        /// CLIENT_EARLY_TRAFFIC_SECRET.
+        func clientEarlyTrafficSecret(transcriptHash: [UInt8], clientRandom: [UInt8], log: inout some SecretLog) -> KeyedSecret {
+            let derived = secret.deriveSecret("c e traffic", transcriptHash: transcriptHash)
+            log.logSecret("CLIENT_EARLY_TRAFFIC_SECRET", clientRandom: clientRandom, derived)
+            return KeyedSecret(derived, like: secret)
+        }
+
         /// Moves to the Handshake Secret with the (EC)DHE shared secret, or zeros for psk_ke.
         consuming func handshake(sharedSecret: SymmetricKey?) -> Handshake {
             let input = sharedSecret ?? KeySchedule.zeroKey(for: suite)

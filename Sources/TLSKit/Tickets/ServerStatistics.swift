@@ -10,7 +10,9 @@
 ///
 /// Early data is counted once per connection whose ClientHello offers it: every offer ends as
 /// an acceptance or a rejection with its reason, so ``Snapshot/earlyDataOffered`` is always
-/// ``Snapshot/earlyDataAccepted`` plus the sum of ``Snapshot/earlyDataRejected``.
+/// ``Snapshot/earlyDataAccepted`` plus the sum of ``Snapshot/earlyDataRejected``. An offer is
+/// counted when it is decided: one still waiting for the replay guard when its connection ends
+/// is not counted.
 public final class ServerStatistics: Sendable {
     // Sendable: the counters live in a `LockProtected` (an NSLock).
 
@@ -30,7 +32,7 @@ public final class ServerStatistics: Sendable {
         public var handshakeFailures: Int = 0
         /// ClientHellos that offered early data (0-RTT), accepted or not.
         public var earlyDataOffered: Int = 0
-        /// Offers of early data the server accepted. Always 0 for now: TLSKit does not accept early data yet.
+        /// Offers of early data the server accepted.
         public var earlyDataAccepted: Int = 0
         /// Offers of early data the server declined, by reason. Every reason is present, zero when never seen.
         public var earlyDataRejected: [EarlyDataRejection: Int] = Dictionary(

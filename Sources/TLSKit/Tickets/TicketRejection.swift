@@ -2,6 +2,10 @@
 ///
 /// A rejected ticket is never a connection error: the server falls back to a full
 /// handshake. It conforms to `Error` only so it can be the failure of a `Result`.
+///
+/// A ticket age outside ``ServerConfiguration/ticketAgeTolerance`` is not among the reasons: RFC
+/// 8446 §4.2.11 has the server go on with the resumption and reject only 0-RTT, so that is
+/// counted as the early data rejection ``EarlyDataRejection/tooOld``, when early data was offered.
 public enum TicketRejection: String, Error, Sendable, Hashable, CaseIterable {
     /// The ticket is too short, failed authentication, or its contents do not decode.
     case malformed
@@ -13,8 +17,6 @@ public enum TicketRejection: String, Error, Sendable, Hashable, CaseIterable {
     case badBinder
     /// The session's cipher suite hash does not match the negotiated suite.
     case suiteMismatch
-    /// The obfuscated ticket age is too far from the age the server expects.
-    case ageMismatch
     /// The ticket was issued for another server name (SNI) than the one now requested.
     case serverNameMismatch
     /// The session does not meet the server's current client-authentication policy: it has no

@@ -95,7 +95,7 @@ extension Summary {
         for line in output.split(separator: "\n") {
             guard let separator = line.range(of: ": ") else { continue }
             let key = String(line[..<separator.lowerBound])
-            guard keys.contains(key) || key == "tickets" else { continue }
+            guard keys.contains(key) || key == "tickets" || key == "early-data" else { continue }
             if key == "protocol" { connections.append([:]) }
             guard !connections.isEmpty else { continue }
             connections[connections.count - 1][key] = String(line[separator.upperBound...])

@@ -201,7 +201,10 @@ final class ConformanceTableTests: XCTestCase {
                 followedBy: WireRecords.record(.changeCipherSpec, [1]) + earlyDataRecords(100) + WireRecords.record(.changeCipherSpec, [1])
                     + earlyDataRecords(2_000, 0))
         },
-        Row("§4.2.10", "early data skipped after a HelloRetryRequest", .server, .completes(holds: ConformanceTableTests.earlyDataIsDeclinedOnce)) {
+        Row(
+            "§4.2.10", "early data skipped after a HelloRetryRequest", .server,
+            .completes(holds: ConformanceTableTests.earlyDataIsDeclinedOnceAfterHelloRetryRequest)
+        ) {
             try .serverReceivingRewrittenHello(
                 server: { $0.groups = [.secp256r1] }, changing: { $0.extensions.earlyData = true },
                 followedBy: WireRecords.record(.changeCipherSpec, [1]) + earlyDataRecords(100, 200))
@@ -535,12 +538,22 @@ final class ConformanceTableTests: XCTestCase {
     /// ticket_lifetime": the session made of the ticket says 7 days, and the store lets it go then.
     /// The server counts the offer of early data it skipped, once, as not allowed: it accepts none.
     static func earlyDataIsDeclinedOnce(_ connection: TLSConnection, _ name: String) {
+        earlyDataIsDeclinedOnce(connection, name, reason: .notAllowed)
+    }
+
+    /// After a HelloRetryRequest, the offer is declined as such (RFC 8446 §4.1.2).
+    static func earlyDataIsDeclinedOnceAfterHelloRetryRequest(_ connection: TLSConnection, _ name: String) {
+        earlyDataIsDeclinedOnce(connection, name, reason: .afterHelloRetryRequest)
+    }
+
+    static func earlyDataIsDeclinedOnce(_ connection: TLSConnection, _ name: String, reason: EarlyDataRejection) {
         guard let server = connection as? ServerConnection else { return XCTFail("\(name): not a server") }
         let snapshot = server.configuration.statistics.snapshot()
         XCTAssertEqual(snapshot.earlyDataOffered, 1, "\(name): offered once")
         XCTAssertEqual(snapshot.earlyDataAccepted, 0, "\(name): never accepted")
-        XCTAssertEqual(snapshot.earlyDataRejected[.notAllowed], 1, "\(name): declined as not allowed")
+        XCTAssertEqual(snapshot.earlyDataRejected[reason], 1, "\(name): declined as \(reason)")
         XCTAssertEqual(snapshot.earlyDataRejected.values.reduce(0, +), 1, "\(name): and for no other reason")
+        XCTAssertEqual(server.earlyDataStatus, .rejected, "\(name): the status says so")
     }
 
     static func ticketIsKeptAtMostSevenDays(_ connection: TLSConnection, _ name: String) {

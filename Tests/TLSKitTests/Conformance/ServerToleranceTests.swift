@@ -55,8 +55,9 @@ final class ServerToleranceTests: XCTestCase {
         assertEarlyDataDeclinedOnce("resumption")
     }
 
-    /// Tickets that allow early data change nothing yet: the server still skips it and resumes.
-    func testEarlyDataIsSkippedWhenTheTicketAllowsIt() throws {
+    /// A ticket that allows early data, and an attempt the replay guard refuses: the records
+    /// held while the guard was asked are skipped, and the session resumes.
+    func testEarlyDataIsSkippedWhenTheReplayGuardRefuses() throws {
         serverConfiguration.maximumEarlyDataSize = 2_048
         let session = try session()
         XCTAssertEqual(session.maximumEarlyDataSize, 2_048)
@@ -64,8 +65,18 @@ final class ServerToleranceTests: XCTestCase {
         let pair = ConnectionPair(client: client, server: try ServerConnection(configuration: serverConfiguration))
         let hello = try client.rewritePendingHello { $0.extensions.earlyData = true }
         try pair.server.receive(hello + earlyDataRecords(1_000, 1_000))
-        try assertCompletes(pair, resumed: true, "early data allowed by the ticket")
-        assertEarlyDataDeclinedOnce("early data allowed by the ticket")
+        XCTAssertNotNil(pair.server.pendingEarlyDataReplayCheck)
+        XCTAssertFalse(pair.server.hasPendingOutput, "nothing is sent before the verdict")
+        // The default guard for stateless tickets refuses everything in its first window.
+        let replayGuard = try XCTUnwrap(pair.server.earlyDataReplayGuard as? ClientHelloRecorder)
+        let verdict = replayGuard.checkAndRecord(try XCTUnwrap(pair.server.pendingEarlyDataReplayCheck))
+        XCTAssertEqual(verdict, .reject(.startingUp))
+        try pair.server.resumeEarlyDataReplayCheck(verdict)
+        try assertCompletes(pair, resumed: true, "replay guard refuses")
+        let snapshot = serverConfiguration.statistics.snapshot()
+        XCTAssertEqual(snapshot.earlyDataOffered, 1)
+        XCTAssertEqual(snapshot.earlyDataRejected[.replay], 1)
+        XCTAssertNil(pair.server.readEarlyData())
     }
 
     func testEarlyDataIsSkippedWhenTheTicketDoesNotOpen() throws {

@@ -13,9 +13,13 @@ extension ClientHandshake {
         let offer: ResumptionOffer?
         /// Set once a HelloRetryRequest was answered: the transcript so far and the suite it chose.
         let retry: (transcript: TranscriptHash, suite: CipherSuite)?
+        /// Whether early data followed this ClientHello (the first one only), under the offered
+        /// session's early keys; the compatibility change_cipher_spec went before it.
+        var sentEarlyData = false
 
         static func start(
-            configuration: ClientConfiguration, serverName: String?, session: ClientSession?, output: inout HandshakeOutput
+            configuration: ClientConfiguration, serverName: String?, session: ClientSession?, earlyData: [UInt8]?,
+            output: inout HandshakeOutput
         ) throws -> ExpectServerHello {
             try configuration.validate()
             let now = configuration.time.now
@@ -40,10 +44,31 @@ extension ClientHandshake {
                 random: configuration.random.bytes(32), legacySessionID: configuration.random.bytes(32),
                 cipherSuites: suites, extensions: extensions)
             let offer = ResumptionOffer.choose(explicit: session, serverName: serverName, configuration: configuration, suites: suites, now: now)
+            // RFC 8446 §4.2.10: early data only with a PSK that allows it, and never more than the
+            // ticket's max_early_data_size (§4.6.1).
+            let early = earlyData.flatMap { data in
+                offer.flatMap { offer in !data.isEmpty && data.count <= offer.session.maximumEarlyDataSize ? (offer, data) : nil }
+            }
+            hello.extensions.earlyData = early != nil
             let bytes = offer?.attach(to: &hello, prefix: nil, now: now) ?? HandshakeMessage.clientHello(hello).encoded()
             output.sendEncoded(bytes)
-            return ExpectServerHello(
+            var state = ExpectServerHello(
                 configuration: configuration, serverName: serverName, hello: hello, helloBytes: bytes, keys: keys, offer: offer, retry: nil)
+            if let (offer, data) = early {
+                // RFC 8446 §7.1: client_early_traffic_secret covers the ClientHello alone, under the
+                // PSK's own suite, which early data uses (§4.2.10). RFC 8446 Appendix D.4: the
+                // compatibility change_cipher_spec goes before the first protected record.
+                let suite = offer.session.cipherSuite
+                var transcript = TranscriptHash(suite: suite)
+                transcript.update(bytes)
+                let secret = offer.earlySecret(suite: suite).clientEarlyTrafficSecret(
+                    transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
+                output.sendChangeCipherSpec()
+                output.installWriteKeys(suite, secret)
+                output.sendEarlyData(data)
+                state.sentEarlyData = true
+            }
+            return state
         }
 
         func handle(_ serverHello: ServerHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
@@ -103,9 +128,11 @@ extension ClientHandshake {
             let secrets = handshake.trafficSecrets(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
             output.installReadKeys(suite, secrets.server)
             // RFC 8446 Appendix D.4: one compatibility change_cipher_spec goes before our first encrypted
-            // record, unless it already went before the second ClientHello.
-            if retry == nil { output.sendChangeCipherSpec() }
-            output.installWriteKeys(suite, secrets.client)
+            // record, unless it already went before the second ClientHello or the early data.
+            // After early data, the early keys stay until the server's Finished has been read:
+            // EndOfEarlyData, if the server accepted it, goes under them (RFC 8446 §4.5).
+            if retry == nil && !sentEarlyData { output.sendChangeCipherSpec() }
+            if !sentEarlyData { output.installWriteKeys(suite, secrets.client) }
             let parameters = NegotiatedParameters(
                 cipherSuite: suite, group: serverHello.extensions.keyShare?.group, serverSignatureScheme: nil, applicationProtocol: nil,
                 serverName: hello.extensions.serverName, peerCertificates: [], isResumed: resumed, usedHelloRetryRequest: retry != nil)
@@ -113,6 +140,7 @@ extension ClientHandshake {
                 configuration: configuration, serverName: serverName, suite: suite, transcript: transcript,
                 clientRandom: hello.random, offeredProtocols: hello.extensions.applicationProtocols ?? [],
                 handshake: handshake, handshakeSecrets: secrets, parameters: parameters)
+            flight.earlyDataSession = sentEarlyData ? offer?.session : nil
             return .expectEncryptedExtensions(ExpectEncryptedExtensions(flight: flight))
         }
 
@@ -137,6 +165,12 @@ extension ClientHandshake {
             transcript.restartForHelloRetryRequest()
             transcript.update(raw)
 
+            // RFC 8446 §4.1.2: "Early data is not permitted after a HelloRetryRequest": what was
+            // sent is lost, the application is told, and the second ClientHello goes in plaintext.
+            if sentEarlyData {
+                output.raise(.earlyDataRejected(nil))
+                output.removeWriteKeys()
+            }
             let newKeys = try selected.map { [try ClientKeyShare.generate(group: $0, provider: configuration.cryptoProvider)] } ?? keys
             var secondHello = hello
             // RFC 8446 §4.1.2: the second ClientHello drops early_data: "Early data is not permitted
@@ -156,7 +190,7 @@ extension ClientHandshake {
                 bytes = HandshakeMessage.clientHello(secondHello).encoded()
             }
             transcript.update(bytes)
-            output.sendChangeCipherSpec()
+            if !sentEarlyData { output.sendChangeCipherSpec() }
             output.sendEncoded(bytes)
             return .expectServerHello(
                 ExpectServerHello(

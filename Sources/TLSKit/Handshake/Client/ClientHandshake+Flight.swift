@@ -23,6 +23,11 @@ extension ClientHandshake {
         var parameters: NegotiatedParameters
         /// Whether the server's chain was verified against the trust roots (for the verifier).
         var isPeerChainVerified = false
+        /// The session whose early data followed the ClientHello; nil when none was sent. The
+        /// early write keys stay installed until the server's Finished.
+        var earlyDataSession: ClientSession?
+        /// Whether the server accepted that early data (its EncryptedExtensions carried `early_data`).
+        var isEarlyDataAccepted = false
 
         init(
             configuration: ClientConfiguration, serverName: String?, suite: CipherSuite, transcript: TranscriptHash,
@@ -57,6 +62,7 @@ extension ClientHandshake {
             // RFC 8446 §4.2: a response to an extension we did not send is an unsupported_extension; we send
             // server_name only with a host name (RFC 6066 §3), and ALPN only with protocols to offer.
             var offered: Set<ExtensionType> = [.supportedGroups]
+            if flight.earlyDataSession != nil { offered.insert(.earlyData) }
             if flight.parameters.serverName != nil { offered.insert(.serverName) }
             if !flight.offeredProtocols.isEmpty { offered.insert(.applicationLayerProtocolNegotiation) }
             for type in extensions.receivedTypes where !offered.contains(type) {
@@ -65,6 +71,19 @@ extension ClientHandshake {
             if let chosen = extensions.applicationProtocol {
                 guard flight.offeredProtocols.contains(chosen) else { throw TLSError(.illegalParameter("server chose an ALPN protocol we did not offer")) }
                 flight.parameters.applicationProtocol = String(decoding: chosen, as: UTF8.self)
+            }
+            if let session = flight.earlyDataSession {
+                if extensions.earlyData {
+                    // RFC 8446 §4.2.10: accepted early data was sent under the first PSK with its
+                    // suite and ALPN; a server that says otherwise is an illegal_parameter.
+                    guard flight.parameters.isResumed, session.cipherSuite == flight.suite,
+                        session.applicationProtocol == flight.parameters.applicationProtocol
+                    else { throw TLSError(.illegalParameter("early_data accepted for another PSK, suite or ALPN")) }
+                    flight.isEarlyDataAccepted = true
+                    output.raise(.earlyDataAccepted)
+                } else {
+                    output.raise(.earlyDataRejected(nil))
+                }
             }
             flight.transcript.update(raw)
             // RFC 8446 §2.2: a resumed handshake authenticates with the PSK: no certificates follow.
@@ -161,6 +180,16 @@ extension ClientHandshake {
             let secrets = master.applicationTrafficSecrets(transcriptHash: transcript.digest(), clientRandom: flight.clientRandom, log: &output)
             output.installReadKeys(suite, secrets.server)
 
+            if flight.earlyDataSession != nil {
+                // RFC 8446 §4.5: EndOfEarlyData, under the early keys, ends accepted early data;
+                // the handshake keys take over for the rest of our flight either way.
+                if flight.isEarlyDataAccepted {
+                    let endOfEarlyData = HandshakeMessage.endOfEarlyData.encoded()
+                    transcript.update(endOfEarlyData)
+                    output.sendEncoded(endOfEarlyData)
+                }
+                output.installWriteKeys(suite, flight.handshakeSecrets.client)
+            }
             if let request = flight.certificateRequest {
                 try ClientCertificateResponse.respond(to: request, with: flight.configuration.certificate, transcript: &transcript, output: &output)
             }

@@ -9,12 +9,14 @@ enum ClientHandshakeState {
     case expectFinished(ClientHandshake.ExpectFinished)
     case connected(ClientHandshake.Connected)
 
-    /// Builds and sends the first ClientHello.
+    /// Builds and sends the first ClientHello, and `earlyData` after it when the session allows.
     static func start(
-        configuration: ClientConfiguration, serverName: String?, session: ClientSession?, output: inout HandshakeOutput
+        configuration: ClientConfiguration, serverName: String?, session: ClientSession?, earlyData: [UInt8]?,
+        output: inout HandshakeOutput
     ) throws -> ClientHandshakeState {
         .expectServerHello(
-            try ClientHandshake.ExpectServerHello.start(configuration: configuration, serverName: serverName, session: session, output: &output))
+            try ClientHandshake.ExpectServerHello.start(
+                configuration: configuration, serverName: serverName, session: session, earlyData: earlyData, output: &output))
     }
 
     /// Consumes one handshake message and returns the next state.

@@ -15,23 +15,16 @@ extension ServerHandshake {
         var configuration: ServerConfiguration
         let retry: Retry?
 
-        /// The server's answer to a ClientHello (``answer(_:raw:output:)``), and what became of the
-        /// early data it offers.
-        ///
-        /// TLSKit does not accept early data: an answered ClientHello that offers it is counted as
-        /// declined (``EarlyDataRejection/notAllowed``), and the connection skips the 0-RTT records
-        /// (``SkippedEarlyData``). A second ClientHello never offers it (``validateSecondHello(_:retry:)``
-        /// refuses one that does), so each connection counts at most once.
-        func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
-            let next = try answer(hello, raw: raw, output: &output)
-            if hello.extensions.earlyData { configuration.statistics.recordEarlyDataRejected(.notAllowed) }
-            return next
-        }
-
         /// The server's answer to a ClientHello, in the order RFC 8446 §4.1.1 reads: negotiate the
         /// version and suite, decide on the PSK, choose the key share (or ask for one with a
-        /// HelloRetryRequest), then send the flight.
-        private func answer(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
+        /// HelloRetryRequest), decide on early data, then send the flight.
+        ///
+        /// A ClientHello that offers early data is counted once, accepted or declined with its
+        /// reason (``examineEarlyData(_:suite:decision:applicationProtocol:)``). When everything
+        /// but the replay check holds, the flight waits for the replay guard
+        /// (``ServerHandshake/AwaitEarlyDataReplayCheck``). A second ClientHello never offers it
+        /// (``validateSecondHello(_:retry:)`` refuses one that does), so each connection counts at most once.
+        func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             let (suite, mode) = try negotiate(hello)
             var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
 
@@ -57,8 +50,20 @@ extension ServerHandshake {
             } else if resumed?.mode == .pskWithKeyExchange && share == nil {
                 throw TLSError(.missingExtension("key_share"))
             }
+            let applicationProtocol = try Negotiation.applicationProtocol(
+                server: configuration.applicationProtocols, client: hello.extensions.applicationProtocols)
             transcript.update(raw)
-            return try sendFlight(hello: hello, suite: suite, share: share, resumed: resumed, transcript: transcript, output: &output)
+            let plan = ServerHandshake.FlightPlan(
+                hello: hello, suite: suite, share: share, resumed: resumed, transcript: transcript, applicationProtocol: applicationProtocol)
+            guard hello.extensions.earlyData else { return try sendFlight(plan, acceptingEarlyData: false, output: &output) }
+            switch examineEarlyData(hello, suite: suite, decision: decision, applicationProtocol: applicationProtocol) {
+            case .failure(let reason):
+                declineEarlyData(reason, mode: .undecryptable, output: &output)
+                return try sendFlight(plan, acceptingEarlyData: false, output: &output)
+            case .success(let attempt):
+                output.awaitEarlyDataReplayCheck(attempt)
+                return .awaitEarlyDataReplayCheck(ServerHandshake.AwaitEarlyDataReplayCheck(answering: self, plan: plan))
+            }
         }
 
         /// Checks what every TLS 1.3 ClientHello must be, and picks the cipher suite and the
@@ -181,6 +186,9 @@ extension ServerHandshake {
             output.sendEncoded(encoded)
             // RFC 8446 Appendix D.4: in middlebox compatibility mode, a dummy change_cipher_spec follows our first message.
             if !hello.legacySessionID.isEmpty { output.sendChangeCipherSpec() }
+            // RFC 8446 §4.1.2: "Early data is not permitted after a HelloRetryRequest"; the records
+            // the client sent are skipped until its second ClientHello.
+            if hello.extensions.earlyData { declineEarlyData(.afterHelloRetryRequest, mode: .protected, output: &output) }
             let retry = Retry(transcript: transcript, suite: suite, group: group, cookie: cookie, legacySessionID: hello.legacySessionID)
             return .expectClientHello(ExpectClientHello(configuration: configuration, retry: retry))
         }

@@ -10,6 +10,14 @@ extension ServerHandshake {
         let identityIndex: Int
         let mode: ResumptionMode
         let clientCertificates: [Certificate]
+        /// The ticket's age as the client reports it (its obfuscated age less age_add), in
+        /// milliseconds.
+        let clientTicketAge: UInt32
+        /// Whether that age is within ``ServerConfiguration/ticketAgeTolerance`` of the age the
+        /// server computes. It decides only whether 0-RTT may be accepted (RFC 8446 §4.2.11:
+        /// outside the tolerance the server "SHOULD proceed with the handshake but reject
+        /// 0-RTT"), never whether the session resumes.
+        let isTicketAgeFresh: Bool
     }
 }
 
@@ -28,8 +36,9 @@ extension ServerHandshake.ExpectClientHello {
     /// Decides on the client's PSK offer and counts every refused ticket, in this one place.
     ///
     /// A ticket that does not open, has expired, belongs to another suite hash or server name,
-    /// whose age is implausible, or whose client identity does not meet the server's current
-    /// client-authentication policy is refused: the handshake then falls back to a full one.
+    /// or whose client identity does not meet the server's current client-authentication
+    /// policy is refused: the handshake then falls back to a full one. A ticket whose age is
+    /// implausible still resumes; only its early data is refused (RFC 8446 §4.2.11).
     /// Only a ticket that opens but whose binder does not verify is fatal (`decrypt_error`),
     /// since that hello was tampered with.
     func decideResumption(
@@ -74,10 +83,6 @@ extension ServerHandshake.ExpectClientHello {
                 decision.rejections.append(.serverNameMismatch)
                 continue
             }
-            guard ageIsPlausible(identity.obfuscatedTicketAge, state: state, now: now) else {
-                decision.rejections.append(.ageMismatch)
-                continue
-            }
             let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: state.psk), provider: configuration.cryptoProvider)
             // RFC 8446 §4.2.11.2: the binder covers the transcript up to the truncated ClientHello.
             var binderTranscript = transcript
@@ -92,8 +97,10 @@ extension ServerHandshake.ExpectClientHello {
                 decision.rejections.append(.clientAuthenticationMismatch)
                 continue
             }
+            let clientAge = identity.obfuscatedTicketAge &- state.ageAdd
             decision.resumed = ServerHandshake.ResumedSession(
-                state: state, early: early, identityIndex: index, mode: mode, clientCertificates: certificates)
+                state: state, early: early, identityIndex: index, mode: mode, clientCertificates: certificates, clientTicketAge: clientAge,
+                isTicketAgeFresh: ageIsPlausible(clientAge, state: state, now: now))
             return decision
         }
         return decision
@@ -124,12 +131,12 @@ extension ServerHandshake.ExpectClientHello {
         return try? ChainVerification.verify(chainDER: chain, roots: roots, serverName: nil, now: now)
     }
 
-    /// RFC 8446 §4.2.11.1: the client's age (obfuscated age minus age_add) should be close to the
-    /// time since the ticket was issued, within ``ServerConfiguration/ticketAgeTolerance``.
-    private func ageIsPlausible(_ obfuscatedAge: UInt32, state: ServerSessionState, now: Date) -> Bool {
+    /// RFC 8446 §4.2.11.1 and §8.3: the client's age (obfuscated age minus age_add) should be
+    /// close to the time since the ticket was issued, within ``ServerConfiguration/ticketAgeTolerance``.
+    private func ageIsPlausible(_ clientTicketAge: UInt32, state: ServerSessionState, now: Date) -> Bool {
         // In floating point: ages, creation times and the tolerance come from tickets and
         // configuration, and no value of theirs may trap here.
-        let clientAge = Double(obfuscatedAge &- state.ageAdd)
+        let clientAge = Double(clientTicketAge)
         let serverAge = Double(now.millisecondsSince1970) - Double(state.createdAt)
         return abs(clientAge - serverAge) <= configuration.ticketAgeTolerance * 1000
     }

@@ -3,14 +3,21 @@ import Crypto
 extension ServerHandshake.ExpectClientHello {
     /// ServerHello, then under handshake keys EncryptedExtensions, and for a full handshake
     /// CertificateRequest (if asking), Certificate and CertificateVerify, then Finished
-    /// (RFC 8446 §2, Figures 1 and 3).
-    func sendFlight(
-        hello: ClientHello, suite: CipherSuite, share: KeyShareEntry?, resumed: ServerHandshake.ResumedSession?,
-        transcript: TranscriptHash, output: inout HandshakeOutput
-    ) throws -> ServerHandshakeState {
-        var transcript = transcript
-        let applicationProtocol = try Negotiation.applicationProtocol(
-            server: configuration.applicationProtocols, client: hello.extensions.applicationProtocols)
+    /// (RFC 8446 §2, Figures 1, 3 and 4).
+    ///
+    /// Accepting early data, the client's records are read under client_early_traffic_secret
+    /// (RFC 8446 §7.1: Derive-Secret(Early Secret, "c e traffic", ClientHello)) until its
+    /// EndOfEarlyData, and EncryptedExtensions carries `early_data` (§4.2.10).
+    func sendFlight(_ plan: ServerHandshake.FlightPlan, acceptingEarlyData: Bool, output: inout HandshakeOutput) throws -> ServerHandshakeState {
+        let hello = plan.hello
+        let suite = plan.suite
+        let share = plan.share
+        let resumed = plan.resumed
+        let applicationProtocol = plan.applicationProtocol
+        var transcript = plan.transcript
+        // The early secret is the resumed PSK's; the transcript, the ClientHello alone.
+        let earlyTrafficSecret = acceptingEarlyData
+            ? resumed?.early.clientEarlyTrafficSecret(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output) : nil
         var certificateChoice: (certified: CertifiedKey, scheme: SignatureScheme)?
         if resumed == nil {
             let certified = configuration.certificate(forServerName: hello.extensions.serverName)
@@ -44,14 +51,20 @@ extension ServerHandshake.ExpectClientHello {
         let handshake = (consume early).handshake(sharedSecret: sharedSecret)
         let handshakeSecrets = handshake.trafficSecrets(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
         output.installWriteKeys(suite, handshakeSecrets.server)
-        output.installReadKeys(suite, handshakeSecrets.client)
+        if let earlyTrafficSecret {
+            output.acceptEarlyData(suite, earlyTrafficSecret, maximumSize: Int(resumed?.state.maximumEarlyDataSize ?? 0))
+        } else {
+            output.installReadKeys(suite, handshakeSecrets.client)
+        }
 
         func send(_ message: HandshakeMessage) {
             let bytes = message.encoded()
             transcript.update(bytes)
             output.sendEncoded(bytes)
         }
-        send(.encryptedExtensions(EncryptedExtensions(applicationProtocol: applicationProtocol.map { Array($0.utf8) })))
+        var encryptedExtensions = EncryptedExtensions(applicationProtocol: applicationProtocol.map { Array($0.utf8) })
+        encryptedExtensions.earlyData = earlyTrafficSecret != nil
+        send(.encryptedExtensions(encryptedExtensions))
         var requestsCertificate = false
         if let (certified, scheme) = certificateChoice {
             if case .none = configuration.clientAuthentication {} else {
@@ -79,6 +92,7 @@ extension ServerHandshake.ExpectClientHello {
             clientCertificateChainDER: resumed?.state.clientCertificateChain ?? [],
             clientModes: hello.extensions.pskKeyExchangeModes ?? [],
             clientOffersPostHandshakeAuthentication: hello.extensions.postHandshakeAuth)
+        if earlyTrafficSecret != nil { return .expectEndOfEarlyData(ServerHandshake.ExpectEndOfEarlyData(flight: flight)) }
         return requestsCertificate
             ? .expectCertificate(ServerHandshake.ExpectCertificate(flight: flight))
             : .expectFinished(ServerHandshake.ExpectFinished(flight: flight))

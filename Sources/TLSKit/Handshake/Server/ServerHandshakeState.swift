@@ -1,6 +1,8 @@
 /// The server's handshake, one case per state; each payload holds only what that state needs.
 enum ServerHandshakeState {
     case expectClientHello(ServerHandshake.ExpectClientHello)
+    case awaitEarlyDataReplayCheck(ServerHandshake.AwaitEarlyDataReplayCheck)
+    case expectEndOfEarlyData(ServerHandshake.ExpectEndOfEarlyData)
     case expectCertificate(ServerHandshake.ExpectCertificate)
     case expectCertificateVerify(ServerHandshake.ExpectCertificateVerify)
     case awaitPeerVerification(ServerHandshake.AwaitPeerVerification)
@@ -29,6 +31,11 @@ enum ServerHandshakeState {
         switch self {
         case .expectClientHello(let state):
             if case .clientHello(let hello) = message { return try state.handle(hello, raw: raw, output: &output) }
+        case .awaitEarlyDataReplayCheck:
+            // The connection holds every record back until the verdict is in.
+            break
+        case .expectEndOfEarlyData(let state):
+            if case .endOfEarlyData = message { return state.handle(raw: raw, output: &output) }
         case .expectCertificate(let state):
             if case .certificate(let certificate) = message { return try state.handle(certificate, raw: raw, output: &output) }
         case .expectCertificateVerify(let state):
@@ -85,9 +92,19 @@ enum ServerHandshakeState {
         }
     }
 
+    /// Hands the replay guard's verdict to the handshake waiting for it; `invalidState` if none is.
+    mutating func resolveEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict, output: inout HandshakeOutput) throws {
+        guard case .awaitEarlyDataReplayCheck(let state) = self else {
+            throw TLSError(.invalidState("no early data replay check is pending"))
+        }
+        self = try state.resolve(verdict, output: &output)
+    }
+
     var name: String {
         switch self {
         case .expectClientHello: return "expecting ClientHello"
+        case .awaitEarlyDataReplayCheck: return "awaiting the early data replay check"
+        case .expectEndOfEarlyData: return "expecting EndOfEarlyData"
         case .expectCertificate: return "expecting client Certificate"
         case .expectCertificateVerify: return "expecting client CertificateVerify"
         case .awaitPeerVerification: return "awaiting the certificate verifier's verdict"

@@ -18,6 +18,19 @@ struct HandshakeOutput: SecretLog {
         /// The state machine waits for the application's verifier: nothing more is processed
         /// until the verdict is in (``ConnectionCore/resumePeerVerification(_:role:)``).
         case awaitPeerVerification(PeerVerificationRequest)
+        /// Server: early data is accepted; its records are read under `secret`, at most
+        /// `maximumSize` bytes of it, until the next read keys are installed (RFC 8446 §4.2.10).
+        case acceptEarlyData(suite: CipherSuite, secret: KeyedSecret, maximumSize: Int)
+        /// Server: early data is declined; the records the client sent are skipped (RFC 8446 §4.2.10).
+        case skipEarlyData(SkippedEarlyData.Mode)
+        /// Server: the state machine waits for the replay guard's verdict on `attempt`
+        /// (``ConnectionCore/resumeEarlyDataReplayCheck(_:role:)``).
+        case awaitEarlyDataReplayCheck(EarlyDataAttempt)
+        /// Client: early data, sealed as application data under the current (early) write keys.
+        case sendEarlyData([UInt8])
+        /// Client: back to plaintext records, for a second ClientHello after early data was sent
+        /// under the early keys (RFC 8446 §4.1.4).
+        case removeWriteKeys
     }
 
     private(set) var actions: [Action] = []
@@ -33,6 +46,13 @@ struct HandshakeOutput: SecretLog {
     }
 
     mutating func awaitPeerVerification(_ request: PeerVerificationRequest) { actions.append(.awaitPeerVerification(request)) }
+    mutating func acceptEarlyData(_ suite: CipherSuite, _ secret: KeyedSecret, maximumSize: Int) {
+        actions.append(.acceptEarlyData(suite: suite, secret: secret, maximumSize: maximumSize))
+    }
+    mutating func sendEarlyData(_ data: [UInt8]) { actions.append(.sendEarlyData(data)) }
+    mutating func removeWriteKeys() { actions.append(.removeWriteKeys) }
+    mutating func skipEarlyData(_ mode: SkippedEarlyData.Mode) { actions.append(.skipEarlyData(mode)) }
+    mutating func awaitEarlyDataReplayCheck(_ attempt: EarlyDataAttempt) { actions.append(.awaitEarlyDataReplayCheck(attempt)) }
 
     mutating func removeAll() { actions.removeAll(keepingCapacity: true) }
 }

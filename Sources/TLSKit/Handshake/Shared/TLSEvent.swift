@@ -23,4 +23,14 @@ public enum TLSEvent: Sendable, Hashable {
     /// Server: the client answered a post-handshake CertificateRequest; its chain verified
     /// (empty when it declined and a certificate was optional).
     case clientAuthenticated([Certificate])
+    /// The early data (0-RTT) the client sent is accepted. On a server, read it with
+    /// ``ServerConnection/readEarlyData()`` as it arrives, before the handshake completes: it
+    /// has no forward secrecy and may be a replay that the guard could not recognize (RFC 8446
+    /// §8); act on it only if that is safe. On a client, the server accepted the early data.
+    case earlyDataAccepted
+    /// The early data the client sent is not accepted: the server skipped it (RFC 8446 §4.2.10).
+    /// On a server, with the reason (also counted in ``ServerConfiguration/statistics``); on a
+    /// client, which is not told why, nil. The handshake goes on; a client's application
+    /// decides whether to send the data again.
+    case earlyDataRejected(EarlyDataRejection?)
 }
