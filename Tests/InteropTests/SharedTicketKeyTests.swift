@@ -6,18 +6,6 @@ import XCTest
 /// session that only the server that issued them holds. Our client carries the session from
 /// one process to the next (`--sess-out`, then `--sess-in`).
 final class SharedTicketKeyTests: InteropTestCase {
-    /// A fresh key file from `tlskit ticket-keys`.
-    private func makeKeyFile() throws -> String {
-        let generator = try start(try Peers.tlskit(), ["ticket-keys"], name: "tlskit ticket-keys")
-        generator.closeInput()
-        let status = generator.waitForExit(timeout: Self.stepTimeout)
-        try require(status == 0, "tlskit ticket-keys failed:\n\(generator.transcript)")
-        XCTAssertTrue(generator.standardOutput.contains("tlskit-ticket-key-v1 "), "tlskit ticket-keys wrote no key line:\n\(generator.transcript)")
-        let path = try pki().path("ticket-keys-\(UUID().uuidString).txt")
-        try generator.standardOutput.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     /// Starts server A with `first` and server B with `second`, saves a session from A, and
     /// resumes it against `target`s in turn. Returns our client's summary for each target and
     /// the servers' `accepted:` fields.
@@ -54,7 +42,7 @@ final class SharedTicketKeyTests: InteropTestCase {
     }
 
     func testStatelessTicketResumesOnAnotherServerSharingTheKeyFile() throws {
-        let keys = try makeKeyFile()
+        let keys = try makeTicketKeyFile()
         let shared = ["--ticket-keys", keys]
         let results = try carrySession("shared ticket keys", first: shared, second: shared, to: [.b])
         XCTAssertEqual(results[0].summary["resumed"], "yes", "shared ticket keys: our client did not resume on server B")
@@ -64,7 +52,7 @@ final class SharedTicketKeyTests: InteropTestCase {
 
     func testStatelessTicketFallsBackToAFullHandshakeUnderOtherKeys() throws {
         // Server B makes its own keys: the ticket does not open there, which is not an error.
-        let results = try carrySession("unshared ticket keys", first: ["--ticket-keys", try makeKeyFile()], second: [], to: [.b])
+        let results = try carrySession("unshared ticket keys", first: ["--ticket-keys", try makeTicketKeyFile()], second: [], to: [.b])
         XCTAssertEqual(results[0].summary["resumed"], "no", "unshared ticket keys: our client's view")
         XCTAssertEqual(results[0].accepted["resumed"], "no", "unshared ticket keys: server B's view")
         XCTAssertEqual(results[0].summary["tickets"], "2", "unshared ticket keys: a full handshake brings the default two tickets")

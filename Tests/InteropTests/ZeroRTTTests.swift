@@ -103,8 +103,9 @@ final class ZeroRTTTests: InteropTestCase {
         return client.takeOutput()
     }
 
-    /// Sends `bytes` on a new TCP connection to `port`, reads whatever comes back for a moment, and closes.
-    private func sendRaw(_ bytes: [UInt8], port: Int) throws {
+    /// Sends `bytes` on a new TCP connection to `port`, reads whatever comes back until nothing
+    /// has come for `quiet` microseconds, and closes.
+    private func sendRaw(_ bytes: [UInt8], port: Int, quiet: Int = 1_000_000) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         try require(descriptor >= 0, "socket() failed")
         defer { close(descriptor) }
@@ -118,7 +119,7 @@ final class ZeroRTTTests: InteropTestCase {
         try require(connected == 0, "connect() failed")
         let sent = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
         try require(sent == bytes.count, "send() sent \(sent) of \(bytes.count) bytes")
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        var timeout = timeval(tv_sec: quiet / 1_000_000, tv_usec: suseconds_t(quiet % 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 16_384)
         // The server's flight (under keys we do not hold), then nothing: it waits for a Finished that never comes.
@@ -145,5 +146,41 @@ final class ZeroRTTTests: InteropTestCase {
 
     func testReplayedFirstFlightWithStatefulTicketIsNotDeliveredTwice() throws {
         try checkReplayIsNotDeliveredTwice(["--ticket-mode", "stateful"], "replay, stateful ticket")
+    }
+
+    /// RFC 8446 §8.2: a freshly started server "SHOULD reject 0-RTT as long as any portion of
+    /// their recording window overlaps the startup time". Server A accepts a first flight's early
+    /// data, stops, and server B starts with the same ticket key file (so A's stateless ticket
+    /// opens there) and gets the same bytes: B knows nothing of what A accepted, so it must not
+    /// deliver them again. Its replay guard rejects them as starting up (`rejected replay`, the
+    /// reason every guard rejection is counted under; a ticket that did not open, or a stale
+    /// age, would give another reason). The handshake then goes on in 1-RTT and waits for a
+    /// Finished that never comes.
+    func testRestartedServerDoesNotDeliverEarlyDataItsPredecessorAccepted() throws {
+        let label = "replay after a restart"
+        let credential = try pki().server(.p256)
+        let shared = ["--ticket-keys", try makeTicketKeyFile()]
+        let (serverA, portA) = try startEarlyDataServer(credential, shared)
+        let early = token("\(label) early")
+        let flight = try firstFlight(port: portA, credential: credential, early: early, label)
+        let made = Date()
+        // A short read: the flight's ticket age must stay within the 3 s tolerance for server B.
+        try sendRaw(flight, port: portA, quiet: 200_000)
+        serverA.wait(timeout: Self.stepTimeout) { !$0.standardErrorLines(startingWith: "early-data:").isEmpty }
+        XCTAssertEqual(
+            serverA.standardErrorLines(startingWith: "early-data:"), ["early-data: accepted \(early.utf8.count) bytes"],
+            "\(label): server A accepts the first flight's early data:\n\(serverA.transcript)")
+        serverA.stop()
+        try require(serverA.waitForExit(timeout: Self.stepTimeout) != nil, "\(label): server A did not stop")
+
+        let (serverB, portB) = try startEarlyDataServer(credential, shared)
+        let delay = Date().timeIntervalSince(made)
+        try sendRaw(flight, port: portB, quiet: 200_000)
+        serverB.wait(timeout: Self.stepTimeout) { !$0.standardErrorLines(startingWith: "early-data:").isEmpty }
+        XCTAssertEqual(
+            serverB.standardErrorLines(startingWith: "early-data:"), ["early-data: rejected replay"],
+            "\(label): server B, started \(String(format: "%.1f", delay)) s after the flight was made, "
+                + "must not accept it again:\n\(serverB.transcript)")
+        serverB.stop()
     }
 }

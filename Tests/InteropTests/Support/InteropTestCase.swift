@@ -72,6 +72,18 @@ class InteropTestCase: XCTestCase {
         return Summary.fields(ofAcceptedLine: accepted ?? "")
     }
 
+    /// A fresh key file from `tlskit ticket-keys`.
+    func makeTicketKeyFile() throws -> String {
+        let generator = try start(try Peers.tlskit(), ["ticket-keys"], name: "tlskit ticket-keys")
+        generator.closeInput()
+        let status = generator.waitForExit(timeout: Self.stepTimeout)
+        try require(status == 0, "tlskit ticket-keys failed:\n\(generator.transcript)")
+        XCTAssertTrue(generator.standardOutput.contains("tlskit-ticket-key-v1 "), "tlskit ticket-keys wrote no key line:\n\(generator.transcript)")
+        let path = try pki().path("ticket-keys-\(UUID().uuidString).txt")
+        try generator.standardOutput.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// Starts `tlskit client 127.0.0.1:PORT` with `arguments`.
     func startTLSKitClient(port: Int, _ arguments: [String], environment: [String: String]? = nil) throws -> PeerProcess {
         try start(try Peers.tlskit(), ["client", "127.0.0.1:\(port)"] + arguments, name: "tlskit client", environment: environment)
