@@ -23,6 +23,7 @@ tlskit_full_hs_x25519mlkem768 hs/s
 tlskit_full_hs_x25519_server_side hs/s
 tlskit_full_hs_x25519_client_side hs/s
 tlskit_resumed_hs_psk_dhe hs/s
+tlskit_resumed_hs_0rtt hs/s
 tlskit_bulk_aes128gcm_16k MB/s
 tlskit_bulk_chacha20poly1305_16k MB/s
 tlskit_mem_server_rss_per_conn bytes
@@ -58,6 +59,7 @@ tlskitbssl_full_hs_x25519mlkem768 hs/s
 tlskitbssl_full_hs_x25519_server_side hs/s
 tlskitbssl_full_hs_x25519_client_side hs/s
 tlskitbssl_resumed_hs_psk_dhe hs/s
+tlskitbssl_resumed_hs_0rtt hs/s
 tlskitbssl_bulk_aes128gcm_16k MB/s
 tlskitbssl_bulk_chacha20poly1305_16k MB/s
 tlskitbssl_mem_server_rss_per_conn bytes

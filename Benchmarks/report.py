@@ -71,6 +71,8 @@ def targets():
              *ratio(f"{core}_resumed_hs_psk_dhe", "openssl_resumed_hs_psk_dhe"), need["openssl"], True),
             (f"{provider}: resumed / own full handshake",
              *ratio(f"{core}_resumed_hs_psk_dhe", f"{core}_full_hs_x25519"), need["own"], True),
+            (f"{provider}: resumed with 1 KiB of 0-RTT data / resumed (reference)",
+             *ratio(f"{core}_resumed_hs_0rtt", f"{core}_resumed_hs_psk_dhe"), None, True),
             (f"{provider}: full handshake's non-public-key time / a resumption's",
              *non_public_key_time(f"{core}_full_hs_x25519", "limit_full_hs_cached_chain",
                                   f"{core}_resumed_hs_psk_dhe", "limit_resumed_hs"), 1.0, True),

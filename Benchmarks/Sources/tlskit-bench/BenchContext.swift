@@ -86,6 +86,7 @@ extension Benchmark {
                 try CoreFigures.fullHandshakes($0.using(group: .X25519MLKEM768), ticketCount: 2)
             },
             Benchmark("\(core)_resumed_hs_psk_dhe", "hs/s", CoreFigures.resumedHandshakes),
+            Benchmark("\(core)_resumed_hs_0rtt", "hs/s", CoreFigures.zeroRTTResumptions),
             Benchmark("\(core)_bulk_aes128gcm_16k", "MB/s") { try CoreFigures.bulk($0, suite: .TLS_AES_128_GCM_SHA256) },
             Benchmark("\(core)_bulk_chacha20poly1305_16k", "MB/s") { try CoreFigures.bulk($0, suite: .TLS_CHACHA20_POLY1305_SHA256) },
             Benchmark(figures: [("\(core)_mem_server_rss_per_conn", "bytes"), ("\(core)_mem_server_heap_per_conn", "bytes")]) {

@@ -58,6 +58,38 @@ enum CoreFigures {
         }
     }
 
+    /// Resumptions as `resumedHandshakes` makes them, each also carrying 1 KiB of early data
+    /// (0-RTT) that the server accepts and reads: the client's ClientHello is followed by the
+    /// early records and, after the server's flight, by EndOfEarlyData under the early key.
+    static func zeroRTTResumptions(_ context: BenchContext) throws -> Double {
+        let replayGuard = BenchReplayGuard()
+        var server = context.tlskit.serverConfiguration()
+        server.maximumEarlyDataSize = UInt32(ZeroRTT.earlyData.count)
+        server.earlyDataReplayGuard = replayGuard
+        var client = context.tlskit.clientConfiguration(sessionStore: InMemoryClientSessionStore())
+        client.resumptionModes = [.pskWithKeyExchange]
+        // A full handshake first fills the store with two tickets that allow early data; each
+        // connection takes the newest (and removes it) and receives one new one.
+        _ = try TLSKitPair.handshake(client: client, server: server)
+        // Once outside the timed loop: the early data is really sent, accepted and read.
+        let first = try TLSKitPair.handshake(client: client, server: server, earlyData: ZeroRTT.earlyData, replayGuard: replayGuard)
+        guard first.client.negotiatedParameters?.isResumed == true, first.client.isEarlyDataAccepted == true,
+            first.server.earlyDataStatus == .accepted, first.earlyBytesRead == ZeroRTT.earlyData.count
+        else {
+            throw TLSKitPair.Failure(
+                description: "expected \(ZeroRTT.earlyData.count) bytes of early data accepted and read, "
+                    + "got \(first.earlyBytesRead) (client: \(first.client.earlyDataStatus))")
+        }
+        return try context.budget.medianRate { nanoseconds in
+            try Budget.iterationsPerSecond(for: nanoseconds) {
+                let pair = try TLSKitPair.handshake(client: client, server: server, earlyData: ZeroRTT.earlyData, replayGuard: replayGuard)
+                guard pair.earlyBytesRead == ZeroRTT.earlyData.count, pair.client.receivedTicketCount == 1 else {
+                    throw TLSKitPair.Failure(description: "expected accepted early data and one new ticket")
+                }
+            }
+        }
+    }
+
     /// MB/s of the client writing 64 × 16 KiB and the server reading them, on one connection.
     static func bulk(_ context: BenchContext, suite: CipherSuite) throws -> Double {
         let pair = try TLSKitPair.handshake(
