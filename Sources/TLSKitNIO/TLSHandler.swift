@@ -232,36 +232,75 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         startEarlyDataReplayCheckIfNeeded(context: context)
     }
 
-    // MARK: Peer verification
+    // MARK: Decisions made off the event loop
 
-    /// Runs the configuration's verifier when the connection waits for one: in a task, off the
-    /// event loop, with the verdict handed back on the loop.
+    /// Runs the configuration's verifier when the connection waits for one. A connection only
+    /// waits when its configuration has a verifier; should it not, the peer is rejected rather
+    /// than waited on forever.
     private func startPeerVerificationIfNeeded(context: ChannelHandlerContext) {
         guard verification == nil, state == .open, let request = connection.pendingPeerVerification else { return }
-        // A connection only waits when its configuration has a verifier; should it not, the
-        // peer is rejected rather than waited on forever.
         guard let verifier = connection.peerCertificateVerifier else {
-            return finishPeerVerification(.reject(reason: "no verifier to run", alert: .certificateUnknown), context: context)
+            return resumeConnection(with: .reject(reason: "no verifier to run", alert: .certificateUnknown), context: context, Self.resumePeerVerification)
         }
+        decideOffLoop(context: context, { await verifier.verify(request) }, then: Self.resumePeerVerification)
+    }
+
+    /// Asks the connection's replay guard about a 0-RTT attempt when the connection waits for
+    /// it. A guard that throws, or none at all, rejects the attempt (fail closed).
+    private func startEarlyDataReplayCheckIfNeeded(context: ChannelHandlerContext) {
+        guard verification == nil, state == .open, let server = serverConnection, let attempt = server.pendingEarlyDataReplayCheck else { return }
+        guard let replayGuard = server.earlyDataReplayGuard else {
+            return resumeConnection(with: .reject(.undecidable), context: context, Self.resumeEarlyDataReplayCheck)
+        }
+        decideOffLoop(
+            context: context,
+            {
+                do { return try await replayGuard.checkAndRecord(attempt) } catch { return .reject(.undecidable) }
+            },
+            then: Self.resumeEarlyDataReplayCheck)
+    }
+
+    /// Whether the connection still waited for a verifier's verdict, after handing it over.
+    private static func resumePeerVerification(_ handler: TLSHandler, _ verdict: PeerVerificationVerdict) throws -> Bool {
+        guard handler.connection.pendingPeerVerification != nil else { return false }
+        try handler.connection.resumePeerVerification(verdict)
+        return true
+    }
+
+    /// Whether the connection still waited for the replay guard's verdict, after handing it over.
+    private static func resumeEarlyDataReplayCheck(_ handler: TLSHandler, _ verdict: EarlyDataReplayVerdict) throws -> Bool {
+        guard let server = handler.serverConnection, server.pendingEarlyDataReplayCheck != nil else { return false }
+        try server.resumeEarlyDataReplayCheck(verdict)
+        return true
+    }
+
+    /// Runs `decide` in a task, off the event loop, and hands its verdict to the connection back
+    /// on the loop. Reads stay held until then.
+    private func decideOffLoop<Verdict: Sendable>(
+        context: ChannelHandlerContext, _ decide: @escaping @Sendable () async -> Verdict,
+        then resume: @escaping (TLSHandler, Verdict) throws -> Bool
+    ) {
         let loop = context.eventLoop
-        let handler = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        let bound = NIOLoopBound((handler: self, context: context, resume: resume), eventLoop: loop)
         verification = Task {
-            let verdict = await verifier.verify(request)
+            let verdict = await decide()
             loop.execute {
-                handler.value.handler.finishPeerVerification(verdict, context: handler.value.context)
+                let (handler, context, resume) = bound.value
+                handler.resumeConnection(with: verdict, context: context, resume)
             }
         }
     }
 
-    /// Hands the verdict to the connection and carries on as after a read: output, events,
-    /// data, held writes, and the reads held meanwhile.
-    private func finishPeerVerification(_ verdict: PeerVerificationVerdict, context: ChannelHandlerContext) {
+    /// Hands a verdict to the connection and carries on as after a read: output, events, data,
+    /// held writes, and the reads held meanwhile.
+    private func resumeConnection<Verdict>(
+        with verdict: Verdict, context: ChannelHandlerContext, _ resume: (TLSHandler, Verdict) throws -> Bool
+    ) {
         verification = nil
-        // The channel closed or the handler was removed while the verifier ran: the verdict
-        // has nobody to go to.
-        guard state == .open, connection.pendingPeerVerification != nil else { return }
         do {
-            try connection.resumePeerVerification(verdict)
+            // The channel closed or the handler was removed while the decision was made: the
+            // verdict has nobody to go to.
+            guard state == .open, try resume(self, verdict) else { return }
         } catch {
             state = .closing
             deliverEventsAndData(context: context)
@@ -270,46 +309,6 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         afterProcessing(context: context)
         // Data delivered here did not come from a channel read: end it as a read would.
-        context.fireChannelReadComplete()
-        if hasHeldRead && state == .open && verification == nil {
-            hasHeldRead = false
-            context.read()
-        }
-    }
-
-    // MARK: Early data replay check
-
-    /// Asks the connection's replay guard about a 0-RTT attempt when the connection waits for
-    /// it: in a task, as the peer verifier runs, with the verdict handed back on the loop. A
-    /// guard that throws rejects the attempt (fail closed).
-    private func startEarlyDataReplayCheckIfNeeded(context: ChannelHandlerContext) {
-        guard verification == nil, state == .open, let server = serverConnection, let attempt = server.pendingEarlyDataReplayCheck else { return }
-        guard let replayGuard = server.earlyDataReplayGuard else {
-            return finishEarlyDataReplayCheck(.reject(.undecidable), context: context)
-        }
-        let loop = context.eventLoop
-        let handler = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        verification = Task {
-            let verdict: EarlyDataReplayVerdict
-            do { verdict = try await replayGuard.checkAndRecord(attempt) } catch { verdict = .reject(.undecidable) }
-            loop.execute {
-                handler.value.handler.finishEarlyDataReplayCheck(verdict, context: handler.value.context)
-            }
-        }
-    }
-
-    private func finishEarlyDataReplayCheck(_ verdict: EarlyDataReplayVerdict, context: ChannelHandlerContext) {
-        verification = nil
-        guard state == .open, let server = serverConnection, server.pendingEarlyDataReplayCheck != nil else { return }
-        do {
-            try server.resumeEarlyDataReplayCheck(verdict)
-        } catch {
-            state = .closing
-            deliverEventsAndData(context: context)
-            fail(error, context: context)
-            return
-        }
-        afterProcessing(context: context)
         context.fireChannelReadComplete()
         if hasHeldRead && state == .open && verification == nil {
             hasHeldRead = false
