@@ -33,7 +33,7 @@ public final class ClientConnection: TLSConnection {
         self.configuration = configuration
         self.serverName = serverName
         self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog, cryptoProvider: configuration.cryptoProvider)
-        var output = HandshakeOutput()
+        var output = HandshakeOutput(logsSecrets: configuration.keyLog != nil)
         self.machine = try ClientHandshakeState.start(
             configuration: configuration, serverName: serverName, session: session, earlyData: earlyData, output: &output)
         try core.step(role: self) { pending in pending = output }

@@ -22,7 +22,7 @@ public final class ConnectionCore {
     private var plaintextCount = 0
     private var lastPlaintextPieceIsCopy = false
     private var events: [TLSEvent] = []
-    private var output = HandshakeOutput()
+    private var output: HandshakeOutput
     private let keyLog: KeyLogCallback?
     private var closeNotifyReceived = false
     private var closeNotifySent = false
@@ -61,6 +61,7 @@ public final class ConnectionCore {
         self.limits = limits
         self.reassembler = HandshakeReassembler(maximumMessageSize: limits.maximumHandshakeMessageSize)
         self.keyLog = keyLog
+        self.output = HandshakeOutput(logsSecrets: keyLog != nil)
     }
 
     // MARK: Bytes in, bytes out

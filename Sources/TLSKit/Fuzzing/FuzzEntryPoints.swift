@@ -93,7 +93,7 @@ import Foundation
     /// Opens or looks up `ticket` as a server would when a client offers it, and returns the
     /// session state it holds encoded again, or nil when the ticket is rejected.
     public static func redeemTicket(_ ticket: [UInt8], protection: SessionTicketProtection, now: Date) -> [UInt8]? {
-        let issuer = TicketIssuer(protection: protection, random: .system)
+        let issuer = TicketIssuer(protection: protection, random: .system, provider: .default)
         guard case .success(let state) = issuer.redeem(ticket, now: now) else { return nil }
         return state.encoded()
     }

@@ -5,25 +5,42 @@ import Crypto
 /// Handshake messages are added as they are sent or received, each with its 4-byte
 /// handshake header and without record framing. ``digest()`` may be taken at any point
 /// without disturbing the running state.
+///
+/// The hash runs on the connection's ``CryptoProvider``: swift-crypto's hash states are
+/// copy-on-write boxes, so each digest taken mid-handshake copies and allocates one; under the
+/// BoringSSL provider the state is BoringSSL's plain struct, held inline, and a digest is
+/// finished from a copy on the stack.
 struct TranscriptHash {
-    private enum State {
-        case sha256(SHA256)
-        case sha384(SHA384)
+    // swift-crypto's states are optionals of their own, not enum payloads: an optional stored
+    // property is updated in place, where a payload taken out of an enum to be updated is a
+    // second reference to the copy-on-write state, and the update then allocates a new one.
+    private var swiftCryptoSHA256: SHA256?
+    private var swiftCryptoSHA384: SHA384?
+    #if BoringSSLProvider
+    private enum BoringSSLState {
+        case sha256(BoringSSLSHA256)
+        case sha384(BoringSSLSHA384)
     }
-
-    private var state: State
+    private var boringSSL: BoringSSLState?
+    #endif
     private let hash: SuiteHash
+    private let provider: CryptoProvider
 
     /// Starts an empty transcript with the hash of `suite`.
-    init(suite: CipherSuite) {
+    init(suite: CipherSuite, provider: CryptoProvider) {
         hash = suite.suiteHash
-        state = TranscriptHash.emptyState(for: hash)
+        self.provider = provider
+        start()
     }
 
-    private static func emptyState(for hash: SuiteHash) -> State {
-        switch hash {
-        case .sha256: return .sha256(SHA256())
-        case .sha384: return .sha384(SHA384())
+    private mutating func start() {
+        switch (hash, provider.kind) {
+        case (.sha256, .swiftCrypto): swiftCryptoSHA256 = SHA256()
+        case (.sha384, .swiftCrypto): swiftCryptoSHA384 = SHA384()
+        #if BoringSSLProvider
+        case (.sha256, .boringSSL): boringSSL = .sha256(BoringSSLSHA256())
+        case (.sha384, .boringSSL): boringSSL = .sha384(BoringSSLSHA384())
+        #endif
         }
     }
 
@@ -35,23 +52,48 @@ struct TranscriptHash {
     /// Adds part of an encoded message (the binder transcript stops before the binders).
     mutating func update(_ bytes: ArraySlice<UInt8>) {
         bytes.withUnsafeBytes { buffer in
-            switch state {
-            case .sha256(var hasher):
-                hasher.update(bufferPointer: buffer)
-                state = .sha256(hasher)
-            case .sha384(var hasher):
-                hasher.update(bufferPointer: buffer)
-                state = .sha384(hasher)
+            switch provider.kind {
+            case .swiftCrypto:
+                swiftCryptoSHA256?.update(bufferPointer: buffer)
+                swiftCryptoSHA384?.update(bufferPointer: buffer)
+            #if BoringSSLProvider
+            case .boringSSL:
+                switch boringSSL {
+                case .sha256(var hasher):
+                    hasher.update(buffer)
+                    boringSSL = .sha256(hasher)
+                case .sha384(var hasher):
+                    hasher.update(buffer)
+                    boringSSL = .sha384(hasher)
+                case nil:
+                    preconditionFailure("BoringSSL transcript without a state")
+                }
+            #endif
             }
         }
     }
 
     /// Transcript-Hash of everything added so far. The running state is left as it was.
     func digest() -> [UInt8] {
-        switch state {
-        case .sha256(let hasher): return Array(copying: hasher.finalize())
-        case .sha384(let hasher): return Array(copying: hasher.finalize())
+        if let hasher = swiftCryptoSHA256 { return Array(copying: hasher.finalize()) }
+        if let hasher = swiftCryptoSHA384 { return Array(copying: hasher.finalize()) }
+        #if BoringSSLProvider
+        switch boringSSL {
+        case .sha256(let hasher):
+            return [UInt8](unsafeUninitializedCapacity: BoringSSLSHA256.byteCount) { buffer, count in
+                hasher.finalize(into: UnsafeMutableRawBufferPointer(buffer))
+                count = BoringSSLSHA256.byteCount
+            }
+        case .sha384(let hasher):
+            return [UInt8](unsafeUninitializedCapacity: BoringSSLSHA384.byteCount) { buffer, count in
+                hasher.finalize(into: UnsafeMutableRawBufferPointer(buffer))
+                count = BoringSSLSHA384.byteCount
+            }
+        case nil:
+            break
         }
+        #endif
+        preconditionFailure("transcript without a hash state")
     }
 
     /// Replaces the transcript so far (the first ClientHello) with the synthetic
@@ -63,7 +105,9 @@ struct TranscriptHash {
     /// Section 4.4.1.
     mutating func restartForHelloRetryRequest() {
         let clientHelloHash = digest()
-        state = TranscriptHash.emptyState(for: hash)
+        swiftCryptoSHA256 = nil
+        swiftCryptoSHA384 = nil
+        start()
         var message: [UInt8] = [HandshakeType.messageHash.rawValue, 0, 0, UInt8(hash.length)]
         message.append(contentsOf: clientHelloHash)
         update(message)

@@ -13,7 +13,8 @@ import Foundation
 ///
 /// The context lives at a fixed address of its own and is cleaned up (its key schedule
 /// zeroed) when the last record protection using it goes. A connection is confined to one
-/// thread, and so is each of its contexts.
+/// thread, and so is each of its contexts. A session ticket key keeps one too, shared by every
+/// connection of its ring: BoringSSL allows concurrent seals and opens on one context.
 final class BoringSSLAEAD: @unchecked Sendable {
     private let context: UnsafeMutablePointer<EVP_AEAD_CTX>
 
@@ -31,6 +32,11 @@ final class BoringSSLAEAD: @unchecked Sendable {
         }
         // Only a key of the wrong length fails, and the key schedule makes each suite's length.
         precondition(initialised == 1, "EVP_AEAD_CTX_init refused a \(key.bitCount)-bit key for \(suite)")
+    }
+
+    /// An AES-256-GCM context with a 16-byte tag, as session tickets are sealed.
+    convenience init(aes256GCMKey key: SymmetricKey) {
+        self.init(suite: .TLS_AES_256_GCM_SHA384, key: key)
     }
 
     deinit {

@@ -16,6 +16,11 @@ public struct SessionTicketKey: Sendable, Hashable {
     /// The 16-byte name that identifies this key inside tickets.
     public let name: [UInt8]
     let key: SymmetricKey
+    #if BoringSSLProvider
+    /// The key's AES-256-GCM context on the BoringSSL provider, set up once for every ticket
+    /// the key seals or opens (BoringSSL allows concurrent seals and opens on one context).
+    let boringSSLContext: BoringSSLAEAD
+    #endif
     /// When the key was made; the ring rotates and expires keys by this time.
     public let createdAt: Date
 
@@ -31,6 +36,9 @@ public struct SessionTicketKey: Sendable, Hashable {
         self.name = name
         self.key = SymmetricKey(data: keyBytes)
         self.createdAt = createdAt
+        #if BoringSSLProvider
+        self.boringSSLContext = BoringSSLAEAD(aes256GCMKey: key)
+        #endif
     }
 
     /// A fresh key with a random name and random key material from `random`.

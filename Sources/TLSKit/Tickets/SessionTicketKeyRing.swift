@@ -127,8 +127,8 @@ public final class SessionTicketKeyRing: Sendable {
     }
 
     /// Seals `plaintext` into a ticket under the newest key, rotating first when the
-    /// newest key has served its rotation interval.
-    func seal(_ plaintext: [UInt8]) -> [UInt8] {
+    /// newest key has served its rotation interval. Every provider makes the same tickets.
+    func seal(_ plaintext: [UInt8], provider: CryptoProvider = .swiftCrypto) -> [UInt8] {
         let now = time.now
         let key = storedKeys.withValue { keys -> SessionTicketKey in
             if case .generated(let interval) = source, keys[0].age(at: now) >= interval {
@@ -137,6 +137,9 @@ public final class SessionTicketKeyRing: Sendable {
             prune(&keys, now: now)
             return keys[0]
         }
+        #if BoringSSLProvider
+        if provider == .boringSSL { return Self.seal(plaintext, under: key, nonce: random.bytes(Self.nonceLength)) }
+        #endif
         do {
             let nonce = try AES.GCM.Nonce(data: random.bytes(Self.nonceLength))
             let box = try AES.GCM.seal(plaintext, using: key.key, nonce: nonce, authenticating: key.name)
@@ -153,7 +156,7 @@ public final class SessionTicketKeyRing: Sendable {
     /// Returns ``TicketRejection/unknownKey`` when no key of that name is inside the
     /// acceptance window (including keys that aged out of it), and
     /// ``TicketRejection/malformed`` when the ticket is too short or fails authentication.
-    func open(_ ticket: [UInt8]) -> Result<[UInt8], TicketRejection> {
+    func open(_ ticket: [UInt8], provider: CryptoProvider = .swiftCrypto) -> Result<[UInt8], TicketRejection> {
         var reader = ByteReader(ticket)
         guard reader.remaining >= SessionTicketKey.nameLength + Self.nonceLength + Self.tagLength,
             let name = try? reader.readBytes(SessionTicketKey.nameLength)
@@ -164,6 +167,12 @@ public final class SessionTicketKeyRing: Sendable {
             return keys.first { $0.name == name && $0.age(at: now) < acceptanceWindow }
         }
         guard let key else { return .failure(.unknownKey) }
+        #if BoringSSLProvider
+        if provider == .boringSSL {
+            guard let plaintext = Self.open(ticket, under: key) else { return .failure(.malformed) }
+            return .success(plaintext)
+        }
+        #endif
         do {
             let box = try AES.GCM.SealedBox(combined: reader.readRest())
             return .success(Array(try AES.GCM.open(box, using: key.key, authenticating: name)))
@@ -191,3 +200,51 @@ extension SessionTicketKeyRing {
         }
     }
 }
+
+#if BoringSSLProvider
+extension SessionTicketKeyRing {
+    /// name || nonce || AES-256-GCM(state) || tag with the name as additional data, sealed in
+    /// place in the ticket's own buffer on the key's kept context.
+    fileprivate static func seal(_ plaintext: [UInt8], under key: SessionTicketKey, nonce: [UInt8]) -> [UInt8] {
+        let headerLength = SessionTicketKey.nameLength + nonceLength
+        var ticket = [UInt8](repeating: 0, count: headerLength + plaintext.count + tagLength)
+        ticket.withUnsafeMutableBytes { ticket in
+            ticket.copyBytes(from: key.name)
+            UnsafeMutableRawBufferPointer(rebasing: ticket[SessionTicketKey.nameLength...]).copyBytes(from: nonce)
+            let body = UnsafeMutableRawBufferPointer(rebasing: ticket[headerLength...])
+            body.copyBytes(from: plaintext)
+            do {
+                try key.name.withUnsafeBytes { name in
+                    try nonce.withUnsafeBytes { nonce in
+                        try key.boringSSLContext.sealInPlace(body, plaintextLength: plaintext.count, nonce: nonce, additionalData: name)
+                    }
+                }
+            } catch {
+                preconditionFailure("AES-GCM sealing with a valid key and nonce failed: \(error)")
+            }
+        }
+        return ticket
+    }
+
+    /// The state inside a ticket of `key`, whose length the caller has checked; nil when it
+    /// fails authentication.
+    fileprivate static func open(_ ticket: [UInt8], under key: SessionTicketKey) -> [UInt8]? {
+        let headerLength = SessionTicketKey.nameLength + nonceLength
+        return ticket.withUnsafeBytes { ticket -> [UInt8]? in
+            let name = UnsafeRawBufferPointer(rebasing: ticket[..<SessionTicketKey.nameLength])
+            let nonce = UnsafeRawBufferPointer(rebasing: ticket[SessionTicketKey.nameLength..<headerLength])
+            let sealed = UnsafeRawBufferPointer(rebasing: ticket[headerLength...])
+            var opened = true
+            let plaintext = [UInt8](unsafeUninitializedCapacity: sealed.count - tagLength) { buffer, count in
+                do {
+                    count = try key.boringSSLContext.open(sealed, into: UnsafeMutableRawBufferPointer(buffer), nonce: nonce, additionalData: name)
+                } catch {
+                    opened = false
+                    count = 0
+                }
+            }
+            return opened ? plaintext : nil
+        }
+    }
+}
+#endif

@@ -11,10 +11,13 @@ struct TicketIssuer {
 
     let protection: SessionTicketProtection
     let random: RandomSource
+    /// Whose AEAD seals and opens stateless tickets; the tickets are the same either way.
+    let provider: CryptoProvider
 
-    init(protection: SessionTicketProtection, random: RandomSource) {
+    init(protection: SessionTicketProtection, random: RandomSource, provider: CryptoProvider = .default) {
         self.protection = protection
         self.random = random
+        self.provider = provider
     }
 
     /// The ticket to send in a NewSessionTicket for `state`.
@@ -24,7 +27,7 @@ struct TicketIssuer {
     func issue(_ state: ServerSessionState) -> [UInt8] {
         switch protection {
         case .stateless(let ring):
-            return ring.seal(state.encoded())
+            return ring.seal(state.encoded(), provider: provider)
         case .stateful(let store, _):
             let id = random.bytes(Self.identifierLength)
             store.store(id: id, session: state.encoded(), expiresAt: Date(millisecondsSince1970: state.expiresAt))
@@ -37,7 +40,7 @@ struct TicketIssuer {
         let encoded: [UInt8]
         switch protection {
         case .stateless(let ring):
-            switch ring.open(ticket) {
+            switch ring.open(ticket, provider: provider) {
             case .success(let plaintext): encoded = plaintext
             case .failure(let rejection): return .failure(rejection)
             }

@@ -70,7 +70,7 @@ extension ClientConnection {
         let bytes = state.offer?.attach(to: &hello, prefix: nil, now: state.configuration.time.now) ?? HandshakeMessage.clientHello(hello).encoded()
         machine = .expectServerHello(
             ClientHandshake.ExpectServerHello(
-                configuration: state.configuration, serverName: state.serverName, hello: hello, helloBytes: bytes, keys: state.keys,
+                sharedConfiguration: state.sharedConfiguration, serverName: state.serverName, hello: hello, helloBytes: bytes, keys: state.keys,
                 offer: state.offer, retry: nil))
         return stride(from: 0, to: bytes.count, by: TLSRecord.maximumPlaintextLength).flatMap { start in
             WireRecords.record(.handshake, Array(bytes[start..<min(start + TLSRecord.maximumPlaintextLength, bytes.count)]))

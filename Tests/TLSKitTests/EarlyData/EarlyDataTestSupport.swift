@@ -38,14 +38,14 @@ struct EarlyDataHello {
             identities: before.map { PSKIdentity(identity: $0, obfuscatedTicketAge: 0) } + [own],
             binders: Array(repeating: placeholder, count: before.count + 1))
         let (truncated, offset) = hello.encodedWithBindersOffset()
-        var binderTranscript = TranscriptHash(suite: suite)
+        var binderTranscript = TranscriptHash(suite: suite, provider: .default)
         binderTranscript.update(truncated[..<offset])
         let binder = early.resumptionBinderKey().finishedVerifyData(transcriptHash: binderTranscript.digest())
         hello.extensions.preSharedKey?.binders[before.count] = binder
         let message = HandshakeMessage.clientHello(hello).encoded()
-        var transcript = TranscriptHash(suite: suite)
+        var transcript = TranscriptHash(suite: suite, provider: .default)
         transcript.update(message)
-        var log = HandshakeOutput()
+        var log = HandshakeOutput(logsSecrets: true)
         _ = early.clientEarlyTrafficSecret(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &log)
         guard case .keyLog(let label, _, let secret) = log.actions.first, label == "CLIENT_EARLY_TRAFFIC_SECRET" else {
             throw FixtureError("no early traffic secret")

@@ -11,7 +11,7 @@ final class KeyScheduleRFC8448Tests: XCTestCase {
     private func bytes(_ key: SymmetricKey) -> [UInt8] { key.withUnsafeBytes { Array($0) } }
 
     private func transcript(_ messages: [[UInt8]]) -> TranscriptHash {
-        var transcript = TranscriptHash(suite: suite)
+        var transcript = TranscriptHash(suite: suite, provider: .default)
         for message in messages { transcript.update(message) }
         return transcript
     }

@@ -52,4 +52,26 @@ final class CryptoProviderTests: XCTestCase {
             }
         }
     }
+
+    /// A ticket sealed on one provider opens on every other (a fleet may mix builds), and a
+    /// ticket with one bit changed opens on none.
+    func testProvidersSealTicketsEachOtherOpens() throws {
+        let ring = try SessionTicketKeyRing()
+        let state = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        for sealer in Self.providers {
+            let ticket = ring.seal(state, provider: sealer)
+            XCTAssertEqual(ticket.count, SessionTicketKey.nameLength + 12 + state.count + 16)
+            XCTAssertEqual(Array(ticket.prefix(SessionTicketKey.nameLength)), ring.keys[0].name)
+            for opener in Self.providers {
+                XCTAssertEqual(try ring.open(ticket, provider: opener).get(), state, "sealed by \(sealer), opened by \(opener)")
+                for index in [SessionTicketKey.nameLength + 3, ticket.count / 2, ticket.count - 1] {
+                    var tampered = ticket
+                    tampered[index] ^= 0x20
+                    guard case .failure(.malformed) = ring.open(tampered, provider: opener) else {
+                        return XCTFail("a ticket changed at byte \(index) opened on \(opener)")
+                    }
+                }
+            }
+        }
+    }
 }

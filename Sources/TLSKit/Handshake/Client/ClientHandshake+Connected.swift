@@ -3,7 +3,8 @@ import Crypto
 extension ClientHandshake {
     /// The established connection: tickets, post-handshake authentication and KeyUpdate from the server.
     struct Connected {
-        let configuration: ClientConfiguration
+        let sharedConfiguration: Shared<ClientConfiguration>
+        var configuration: ClientConfiguration { _read { yield sharedConfiguration.value } }
         let serverName: String?
         var traffic: ApplicationTraffic
         let resumption: KeySchedule.Resumption

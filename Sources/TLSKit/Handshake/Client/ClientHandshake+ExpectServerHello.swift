@@ -3,7 +3,8 @@ import Crypto
 extension ClientHandshake {
     /// Waiting for the ServerHello (or a HelloRetryRequest) that answers our ClientHello.
     struct ExpectServerHello {
-        let configuration: ClientConfiguration
+        let sharedConfiguration: Shared<ClientConfiguration>
+        var configuration: ClientConfiguration { _read { yield sharedConfiguration.value } }
         let serverName: String?
         let hello: ClientHello
         /// The encoded ClientHello, kept until the suite (and so the transcript hash) is known.
@@ -53,13 +54,13 @@ extension ClientHandshake {
             let bytes = offer?.attach(to: &hello, prefix: nil, now: now) ?? HandshakeMessage.clientHello(hello).encoded()
             output.sendEncoded(bytes)
             var state = ExpectServerHello(
-                configuration: configuration, serverName: serverName, hello: hello, helloBytes: bytes, keys: keys, offer: offer, retry: nil)
+                sharedConfiguration: Shared(configuration), serverName: serverName, hello: hello, helloBytes: bytes, keys: keys, offer: offer, retry: nil)
             if let (offer, data) = early {
                 // RFC 8446 §7.1: client_early_traffic_secret covers the ClientHello alone, under the
                 // PSK's own suite, which early data uses (§4.2.10). RFC 8446 Appendix D.4: the
                 // compatibility change_cipher_spec goes before the first protected record.
                 let suite = offer.session.cipherSuite
-                var transcript = TranscriptHash(suite: suite)
+                var transcript = TranscriptHash(suite: suite, provider: configuration.cryptoProvider)
                 transcript.update(bytes)
                 let secret = offer.earlySecret(suite: suite).clientEarlyTrafficSecret(
                     transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
@@ -120,7 +121,7 @@ extension ClientHandshake {
             } else {
                 throw TLSError(.missingExtension("key_share"))
             }
-            var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
+            var transcript = retry?.transcript ?? TranscriptHash(suite: suite, provider: configuration.cryptoProvider)
             if retry == nil { transcript.update(helloBytes) }
             transcript.update(raw)
 
@@ -137,7 +138,7 @@ extension ClientHandshake {
                 cipherSuite: suite, group: serverHello.extensions.keyShare?.group, serverSignatureScheme: nil, applicationProtocol: nil,
                 serverName: hello.extensions.serverName, peerCertificates: [], isResumed: resumed, usedHelloRetryRequest: retry != nil)
             let flight = Flight(
-                configuration: configuration, serverName: serverName, suite: suite, transcript: transcript,
+                sharedConfiguration: sharedConfiguration, serverName: serverName, suite: suite, transcript: transcript,
                 clientRandom: hello.random, offeredProtocols: hello.extensions.applicationProtocols ?? [],
                 handshake: handshake, handshakeSecrets: secrets, parameters: parameters)
             flight.earlyDataSession = sentEarlyData ? offer?.session : nil
@@ -160,7 +161,7 @@ extension ClientHandshake {
             } else if request.extensions.cookie == nil {
                 throw TLSError(.illegalParameter("HelloRetryRequest would not change the ClientHello"))
             }
-            var transcript = TranscriptHash(suite: request.cipherSuite)
+            var transcript = TranscriptHash(suite: request.cipherSuite, provider: configuration.cryptoProvider)
             transcript.update(helloBytes)
             transcript.restartForHelloRetryRequest()
             transcript.update(raw)
@@ -194,7 +195,7 @@ extension ClientHandshake {
             output.sendEncoded(bytes)
             return .expectServerHello(
                 ExpectServerHello(
-                    configuration: configuration, serverName: serverName, hello: secondHello, helloBytes: bytes, keys: newKeys,
+                    sharedConfiguration: sharedConfiguration, serverName: serverName, hello: secondHello, helloBytes: bytes, keys: newKeys,
                     offer: offer, retry: (transcript, request.cipherSuite)))
         }
 

@@ -9,7 +9,8 @@ extension ClientHandshake {
     /// transcript's hash state are not copied at every message. A state that throws leaves it
     /// half-updated, which is harmless: the connection has failed then.
     final class Flight {
-        let configuration: ClientConfiguration
+        let sharedConfiguration: Shared<ClientConfiguration>
+        var configuration: ClientConfiguration { _read { yield sharedConfiguration.value } }
         let serverName: String?
         let suite: CipherSuite
         var transcript: TranscriptHash
@@ -30,11 +31,11 @@ extension ClientHandshake {
         var isEarlyDataAccepted = false
 
         init(
-            configuration: ClientConfiguration, serverName: String?, suite: CipherSuite, transcript: TranscriptHash,
+            sharedConfiguration: Shared<ClientConfiguration>, serverName: String?, suite: CipherSuite, transcript: TranscriptHash,
             clientRandom: [UInt8], offeredProtocols: [[UInt8]], handshake: KeySchedule.Handshake,
             handshakeSecrets: KeySchedule.HandshakeTrafficSecrets, parameters: NegotiatedParameters
         ) {
-            self.configuration = configuration
+            self.sharedConfiguration = sharedConfiguration
             self.serverName = serverName
             self.suite = suite
             self.transcript = transcript
@@ -201,7 +202,7 @@ extension ClientHandshake {
             output.raise(.handshakeCompleted(flight.parameters))
             return .connected(
                 Connected(
-                    configuration: flight.configuration, serverName: flight.serverName,
+                    sharedConfiguration: flight.sharedConfiguration, serverName: flight.serverName,
                     traffic: ApplicationTraffic(secrets, for: .client, peerFinished: serverFinished),
                     resumption: (consume master).resumption(transcriptHash: transcript.digest()), parameters: flight.parameters,
                     handshakeTranscript: transcript))

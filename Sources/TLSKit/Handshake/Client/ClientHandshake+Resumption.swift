@@ -8,9 +8,12 @@ extension ClientHandshake {
         /// The Early Secret of the session's PSK, made once for the binders (two after a
         /// HelloRetryRequest) and the handshake.
         private let early: KeySchedule.Early
+        /// Whose hashes the binder transcript runs on.
+        private let provider: CryptoProvider
 
         init(session: ClientSession, provider: CryptoProvider) {
             self.session = session
+            self.provider = provider
             early = KeySchedule.Early(suite: session.cipherSuite, psk: SymmetricKey(data: session.psk), provider: provider)
         }
 
@@ -44,7 +47,7 @@ extension ClientHandshake {
                 identities: [PSKIdentity(identity: session.ticket, obfuscatedTicketAge: session.obfuscatedTicketAge(now: now))],
                 binders: [[UInt8](repeating: 0, count: suite.hashLength)])
             var (message, bindersOffset) = hello.encodedWithBindersOffset()
-            var transcript = prefix ?? TranscriptHash(suite: suite)
+            var transcript = prefix ?? TranscriptHash(suite: suite, provider: provider)
             transcript.update(message[..<bindersOffset])
             let binder = earlySecret(suite: suite).resumptionBinderKey().finishedVerifyData(transcriptHash: transcript.digest())
             hello.extensions.preSharedKey?.binders = [binder]

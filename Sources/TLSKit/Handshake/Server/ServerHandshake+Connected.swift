@@ -5,7 +5,8 @@ import X509
 extension ServerHandshake {
     /// The established connection: tickets, post-handshake authentication and KeyUpdate.
     struct Connected {
-        let configuration: ServerConfiguration
+        let sharedConfiguration: Shared<ServerConfiguration>
+        var configuration: ServerConfiguration { _read { yield sharedConfiguration.value } }
         var traffic: ApplicationTraffic
         let resumption: KeySchedule.Resumption
         var parameters: NegotiatedParameters
@@ -20,11 +21,11 @@ extension ServerHandshake {
         var authentication: PostHandshakeAuthentication?
 
         init(
-            configuration: ServerConfiguration, traffic: ApplicationTraffic, resumption: KeySchedule.Resumption,
+            sharedConfiguration: Shared<ServerConfiguration>, traffic: ApplicationTraffic, resumption: KeySchedule.Resumption,
             parameters: NegotiatedParameters, handshakeTranscript: TranscriptHash, clientCertificateChainDER: [[UInt8]],
             clientModes: [PSKKeyExchangeMode], clientOffersPostHandshakeAuthentication: Bool
         ) {
-            self.configuration = configuration
+            self.sharedConfiguration = sharedConfiguration
             self.traffic = traffic
             self.resumption = resumption
             self.parameters = parameters
@@ -63,7 +64,7 @@ extension ServerHandshake {
         /// is the connection's ``TicketSchedule``'s to say.
         mutating func issueTickets(_ count: Int, output: inout HandshakeOutput) {
             guard count > 0, clientCanResume else { return }
-            let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random)
+            let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random, provider: configuration.cryptoProvider)
             for _ in 0..<count {
                 // RFC 8446 §4.6.1: the nonce is unique among the tickets of the connection.
                 let nonce = withUnsafeBytes(of: ticketsIssued.bigEndian) { Array($0) }

@@ -12,7 +12,8 @@ extension ServerHandshake {
 
     /// Waiting for the first ClientHello, or for the second one after a HelloRetryRequest.
     struct ExpectClientHello {
-        var configuration: ServerConfiguration
+        let sharedConfiguration: Shared<ServerConfiguration>
+        var configuration: ServerConfiguration { _read { yield sharedConfiguration.value } }
         let retry: Retry?
 
         /// The server's answer to a ClientHello, in the order RFC 8446 §4.1.1 reads: negotiate the
@@ -26,7 +27,7 @@ extension ServerHandshake {
         /// (``validateSecondHello(_:retry:)`` refuses one that does), so each connection counts at most once.
         func handle(_ hello: ClientHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ServerHandshakeState {
             let (suite, mode) = try negotiate(hello)
-            var transcript = retry?.transcript ?? TranscriptHash(suite: suite)
+            var transcript = retry?.transcript ?? TranscriptHash(suite: suite, provider: configuration.cryptoProvider)
 
             // A psk_ke resumption needs no key share, so it is decided first. Any other handshake
             // needs the share first: a HelloRetryRequest comes before the PSK is looked at.
@@ -172,7 +173,7 @@ extension ServerHandshake {
         private func helloRetryRequest(
             for hello: ClientHello, raw: [UInt8], suite: CipherSuite, group: NamedGroup, output: inout HandshakeOutput
         ) -> ServerHandshakeState {
-            var transcript = TranscriptHash(suite: suite)
+            var transcript = TranscriptHash(suite: suite, provider: configuration.cryptoProvider)
             transcript.update(raw)
             // RFC 8446 §4.4.1: the first ClientHello is replaced by its hash in a message_hash message.
             transcript.restartForHelloRetryRequest()
@@ -190,7 +191,7 @@ extension ServerHandshake {
             // the client sent are skipped until its second ClientHello.
             if hello.extensions.earlyData { declineEarlyData(.afterHelloRetryRequest, mode: .protected, output: &output) }
             let retry = Retry(transcript: transcript, suite: suite, group: group, cookie: cookie, legacySessionID: hello.legacySessionID)
-            return .expectClientHello(ExpectClientHello(configuration: configuration, retry: retry))
+            return .expectClientHello(ExpectClientHello(sharedConfiguration: sharedConfiguration, retry: retry))
         }
     }
 }

@@ -5,7 +5,8 @@ import X509
 extension ServerHandshake {
     /// What the server carries from its first flight until the client's Finished.
     struct Flight {
-        var configuration: ServerConfiguration
+        let sharedConfiguration: Shared<ServerConfiguration>
+        var configuration: ServerConfiguration { _read { yield sharedConfiguration.value } }
         let suite: CipherSuite
         var transcript: TranscriptHash
         /// The base key for the client's Finished.
@@ -35,7 +36,7 @@ extension ServerHandshake {
                 configuration.statistics.recordFullHandshake()
             }
             var connected = Connected(
-                configuration: configuration, traffic: ApplicationTraffic(applicationSecrets, for: .server, peerFinished: clientFinished),
+                sharedConfiguration: sharedConfiguration, traffic: ApplicationTraffic(applicationSecrets, for: .server, peerFinished: clientFinished),
                 resumption: master.resumption(transcriptHash: transcript.digest()),
                 parameters: parameters, handshakeTranscript: transcript, clientCertificateChainDER: clientCertificateChainDER,
                 clientModes: clientModes, clientOffersPostHandshakeAuthentication: clientOffersPostHandshakeAuthentication)

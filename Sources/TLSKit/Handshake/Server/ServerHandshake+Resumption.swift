@@ -62,7 +62,7 @@ extension ServerHandshake.ExpectClientHello {
     ) -> ServerHandshake.ResumptionDecision {
         var decision = ServerHandshake.ResumptionDecision()
         guard let offered = hello.extensions.preSharedKey else { return decision }
-        let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random)
+        let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random, provider: configuration.cryptoProvider)
         let now = configuration.time.now
         for (index, identity) in offered.identities.prefix(configuration.maximumPSKIdentities).enumerated() {
             let state: ServerSessionState

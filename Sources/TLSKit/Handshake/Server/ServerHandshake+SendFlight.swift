@@ -86,7 +86,7 @@ extension ServerHandshake.ExpectClientHello {
             applicationProtocol: applicationProtocol, serverName: hello.extensions.serverName,
             peerCertificates: resumed?.clientCertificates ?? [], isResumed: resumed != nil, usedHelloRetryRequest: retry != nil)
         let flight = ServerHandshake.Flight(
-            configuration: configuration, suite: suite, transcript: transcript, clientHandshakeSecret: handshakeSecrets.client,
+            sharedConfiguration: sharedConfiguration, suite: suite, transcript: transcript, clientHandshakeSecret: handshakeSecrets.client,
             master: master, applicationSecrets: applicationSecrets,
             parameters: parameters,
             clientCertificateChainDER: resumed?.state.clientCertificateChain ?? [],

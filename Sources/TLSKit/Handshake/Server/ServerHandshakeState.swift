@@ -10,7 +10,7 @@ enum ServerHandshakeState {
     case connected(ServerHandshake.Connected)
 
     init(configuration: ServerConfiguration) {
-        self = .expectClientHello(ServerHandshake.ExpectClientHello(configuration: configuration, retry: nil))
+        self = .expectClientHello(ServerHandshake.ExpectClientHello(sharedConfiguration: Shared(configuration), retry: nil))
     }
 
     /// Handles `message` in place: the next state replaces this one, which stays as it was if

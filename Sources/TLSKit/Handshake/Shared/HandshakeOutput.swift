@@ -34,6 +34,11 @@ struct HandshakeOutput: SecretLog {
     }
 
     private(set) var actions: [Action] = []
+    /// Whether secrets are recorded for a key log. Without one, logging a secret does nothing,
+    /// and the connection carries no copies of its secrets to throw away.
+    let logsSecrets: Bool
+
+    init(logsSecrets: Bool) { self.logsSecrets = logsSecrets }
 
     mutating func send(_ message: HandshakeMessage) { actions.append(.send(message.encoded())) }
     mutating func sendEncoded(_ bytes: [UInt8]) { actions.append(.send(bytes)) }
@@ -42,6 +47,7 @@ struct HandshakeOutput: SecretLog {
     mutating func installReadKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { actions.append(.installReadKeys(suite: suite, secret: secret)) }
     mutating func raise(_ event: TLSEvent) { actions.append(.event(event)) }
     mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
+        guard logsSecrets else { return }
         actions.append(.keyLog(label: label, clientRandom: clientRandom, secret: secret))
     }
 
