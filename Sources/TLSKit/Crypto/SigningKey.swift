@@ -17,8 +17,21 @@ public struct SigningKey: Sendable {
     }
 
     let backing: Backing
+    #if BoringSSLProvider
+    /// The ECDSA key loaded into BoringSSL once, for connections on the BoringSSL provider.
+    private let boringSSLSigner: BoringSSLECDSASigner?
+    #endif
 
-    init(backing: Backing) { self.backing = backing }
+    init(backing: Backing) {
+        self.backing = backing
+        #if BoringSSLProvider
+        switch backing {
+        case .p256(let key): boringSSLSigner = BoringSSLECDSASigner(key)
+        case .p384(let key): boringSSLSigner = BoringSSLECDSASigner(key)
+        case .ed25519, .rsa: boringSSLSigner = nil
+        }
+        #endif
+    }
 
     /// Wraps an ECDSA P-256 key.
     public init(_ key: P256.Signing.PrivateKey) { self.init(backing: .p256(key)) }
@@ -52,11 +65,15 @@ public struct SigningKey: Sendable {
     /// the scheme's hash is applied here. ECDSA signatures are DER-encoded (RFC 8446 §4.2.3).
     ///
     /// Asking for a scheme outside ``signatureSchemes`` is a bug in the caller's
-    /// negotiation and fails with an internal error.
-    func sign(_ message: [UInt8], scheme: SignatureScheme) throws -> [UInt8] {
+    /// negotiation and fails with an internal error. ECDSA keys sign on the connection's
+    /// `provider`; the other keys always through swift-crypto.
+    func sign(_ message: [UInt8], scheme: SignatureScheme, provider: CryptoProvider = .default) throws -> [UInt8] {
         guard signatureSchemes.contains(scheme) else {
             throw TLSError(.internalFailure("signature scheme \(scheme) cannot be made with a \(keyDescription) key"))
         }
+        #if BoringSSLProvider
+        if provider == .boringSSL, let boringSSLSigner { return try boringSSLSigner.sign(message) }
+        #endif
         do {
             switch backing {
             case .p256(let key):

@@ -144,3 +144,14 @@ enum OpenSSL {
         return path
     }
 }
+
+extension CryptoProvider {
+    /// Every provider this build has: tests that say providers agree run over all of them.
+    static var all: [CryptoProvider] {
+        #if BoringSSLProvider
+        return [.swiftCrypto, .boringSSL]
+        #else
+        return [.swiftCrypto]
+        #endif
+    }
+}

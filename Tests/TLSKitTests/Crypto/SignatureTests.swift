@@ -27,10 +27,28 @@ final class SignatureTests: XCTestCase {
     }
 
     func testECDSASignaturesAreDEREncoded() throws {
-        for key in [TestKeys.p256, TestKeys.p384] {
-            let signature = try key.sign(message, scheme: key.signatureSchemes[0])
-            XCTAssertEqual(signature.first, 0x30, "a DER SEQUENCE")
-            XCTAssertEqual(Int(signature[1]) + 2, signature.count)
+        for provider in CryptoProvider.all {
+            for key in [TestKeys.p256, TestKeys.p384] {
+                let signature = try key.sign(message, scheme: key.signatureSchemes[0], provider: provider)
+                XCTAssertEqual(signature.first, 0x30, "a DER SEQUENCE (\(provider))")
+                XCTAssertEqual(Int(signature[1]) + 2, signature.count)
+            }
+        }
+    }
+
+    /// What every provider signs, swift-crypto verifies, and a changed message or signature does not.
+    func testEveryProviderSignsWhatSwiftCryptoVerifies() throws {
+        for provider in CryptoProvider.all {
+            for key in TestKeys.all {
+                for scheme in key.signatureSchemes {
+                    let signature = try key.sign(message, scheme: scheme, provider: provider)
+                    XCTAssertNoThrow(try verifySignature(signature, scheme: scheme, message: message, publicKey: key.publicKey), "\(scheme) on \(provider)")
+                    XCTAssertThrowsError(try verifySignature(signature, scheme: scheme, message: message + [1], publicKey: key.publicKey))
+                    var changed = signature
+                    changed[changed.count - 1] ^= 1
+                    XCTAssertThrowsError(try verifySignature(changed, scheme: scheme, message: message, publicKey: key.publicKey))
+                }
+            }
         }
     }
 

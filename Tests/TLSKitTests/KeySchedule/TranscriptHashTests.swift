@@ -5,16 +5,8 @@ import XCTest
 
 /// The transcript hash is the same on every crypto provider.
 final class TranscriptHashTests: XCTestCase {
-    private static var providers: [CryptoProvider] {
-        #if BoringSSLProvider
-        return [.swiftCrypto, .boringSSL]
-        #else
-        return [.swiftCrypto]
-        #endif
-    }
-
     func testEmptyTranscriptIsHashOfNothing() {
-        for provider in Self.providers {
+        for provider in CryptoProvider.all {
             XCTAssertEqual(TranscriptHash(suite: .TLS_AES_128_GCM_SHA256, provider: provider).digest(), Array(SHA256.hash(data: [UInt8]())))
             XCTAssertEqual(TranscriptHash(suite: .TLS_AES_256_GCM_SHA384, provider: provider).digest(), Array(SHA384.hash(data: [UInt8]())))
             XCTAssertEqual(TranscriptHash(suite: .TLS_CHACHA20_POLY1305_SHA256, provider: provider).digest().count, 32)
@@ -22,7 +14,7 @@ final class TranscriptHashTests: XCTestCase {
     }
 
     func testUpdatesConcatenate() {
-        for provider in Self.providers {
+        for provider in CryptoProvider.all {
             for suite in [CipherSuite.TLS_AES_128_GCM_SHA256, .TLS_AES_256_GCM_SHA384] {
                 var split = TranscriptHash(suite: suite, provider: provider)
                 split.update([1, 2, 3])
@@ -38,7 +30,7 @@ final class TranscriptHashTests: XCTestCase {
     /// RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by
     /// message_hash (254), 00 00 Hash.length, Hash(ClientHello1).
     func testHelloRetryRequestReplacesClientHelloWithMessageHash() {
-        for provider in Self.providers {
+        for provider in CryptoProvider.all {
             for suite in [CipherSuite.TLS_AES_128_GCM_SHA256, .TLS_AES_256_GCM_SHA384] {
                 let clientHello1 = RFC8448SimpleHandshake.clientHello
                 let helloRetryRequest: [UInt8] = [2, 0, 0, 4, 3, 3, 0xCF, 0x21]

@@ -6,14 +6,6 @@ import XCTest
 /// Every crypto provider protects records the same way: what one seals, the others open, byte
 /// for byte, for each suite, content length and padding; and a tampered record fails under each.
 final class CryptoProviderTests: XCTestCase {
-    private static var providers: [CryptoProvider] {
-        #if BoringSSLProvider
-        return [.swiftCrypto, .boringSSL]
-        #else
-        return [.swiftCrypto]
-        #endif
-    }
-
     func testTheDefaultProviderFollowsTheTrait() {
         #if BoringSSLProvider
         XCTAssertEqual(CryptoProvider.default, .boringSSL)
@@ -32,7 +24,7 @@ final class CryptoProviderTests: XCTestCase {
             for (length, padding) in [(0, 0), (1, 0), (100, 7), (16_383, 1), (16_384, 0)] {
                 let content = (0..<length).map { UInt8(truncatingIfNeeded: $0) }
                 var sealed: [[UInt8]] = []
-                for provider in Self.providers {
+                for provider in CryptoProvider.all {
                     var writer = RecordProtection(suite: suite, trafficSecret: secret, provider: provider)
                     var output: [UInt8] = []
                     try writer.seal(contentType: .applicationData, plaintext: content, padding: padding, into: &output)
@@ -41,7 +33,7 @@ final class CryptoProviderTests: XCTestCase {
                 XCTAssertEqual(Set(sealed).count, 1, "\(suite), \(length) + \(padding): every provider seals the same bytes")
                 var deframer = RecordDeframer()
                 let record = try XCTUnwrap(try deframer.records(sealed[0]).first)
-                for provider in Self.providers {
+                for provider in CryptoProvider.all {
                     var reader = RecordProtection(suite: suite, trafficSecret: secret, provider: provider)
                     XCTAssertEqual(try reader.open(record).content, content, "\(suite), \(length) + \(padding), opened by \(provider)")
                     var tampered = record
@@ -58,11 +50,11 @@ final class CryptoProviderTests: XCTestCase {
     func testProvidersSealTicketsEachOtherOpens() throws {
         let ring = try SessionTicketKeyRing()
         let state = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        for sealer in Self.providers {
+        for sealer in CryptoProvider.all {
             let ticket = ring.seal(state, provider: sealer)
             XCTAssertEqual(ticket.count, SessionTicketKey.nameLength + 12 + state.count + 16)
             XCTAssertEqual(Array(ticket.prefix(SessionTicketKey.nameLength)), ring.keys[0].name)
-            for opener in Self.providers {
+            for opener in CryptoProvider.all {
                 XCTAssertEqual(try ring.open(ticket, provider: opener).get(), state, "sealed by \(sealer), opened by \(opener)")
                 for index in [SessionTicketKey.nameLength + 3, ticket.count / 2, ticket.count - 1] {
                     var tampered = ticket

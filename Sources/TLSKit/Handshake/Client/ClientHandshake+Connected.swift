@@ -52,7 +52,8 @@ extension ClientHandshake {
             }
             var transcript = handshakeTranscript
             transcript.update(raw)
-            try ClientCertificateResponse.respond(to: request, with: configuration.certificate, transcript: &transcript, output: &output)
+            try ClientCertificateResponse.respond(
+                to: request, with: configuration.certificate, provider: configuration.cryptoProvider, transcript: &transcript, output: &output)
             output.send(traffic.finished(transcriptHash: transcript.digest()))
         }
     }

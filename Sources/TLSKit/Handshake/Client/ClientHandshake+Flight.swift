@@ -192,7 +192,9 @@ extension ClientHandshake {
                 output.installWriteKeys(suite, flight.handshakeSecrets.client)
             }
             if let request = flight.certificateRequest {
-                try ClientCertificateResponse.respond(to: request, with: flight.configuration.certificate, transcript: &transcript, output: &output)
+                try ClientCertificateResponse.respond(
+                    to: request, with: flight.configuration.certificate, provider: flight.configuration.cryptoProvider, transcript: &transcript,
+                    output: &output)
             }
             let ours = flight.handshakeSecrets.client.finished(transcriptHash: transcript.digest())
             let oursBytes = ours.encoded()
@@ -213,7 +215,8 @@ extension ClientHandshake {
 /// The client's answer to a CertificateRequest (RFC 8446 §4.4.2, §4.4.3).
 enum ClientCertificateResponse {
     static func respond(
-        to request: CertificateRequest, with certified: CertifiedKey?, transcript: inout TranscriptHash, output: inout HandshakeOutput
+        to request: CertificateRequest, with certified: CertifiedKey?, provider: CryptoProvider, transcript: inout TranscriptHash,
+        output: inout HandshakeOutput
     ) throws {
         func send(_ message: HandshakeMessage) {
             let bytes = message.encoded()
@@ -227,6 +230,6 @@ enum ClientCertificateResponse {
         }
         send(.certificate(CertificateMessage(requestContext: request.requestContext, entries: certified.chainDER.map { CertificateEntry(certificateData: $0) })))
         let content = CertificateVerifyContent.make(signer: .client, transcriptHash: transcript.digest())
-        send(.certificateVerify(CertificateVerify(scheme: scheme, signature: try certified.privateKey.sign(content, scheme: scheme))))
+        send(.certificateVerify(CertificateVerify(scheme: scheme, signature: try certified.privateKey.sign(content, scheme: scheme, provider: provider))))
     }
 }

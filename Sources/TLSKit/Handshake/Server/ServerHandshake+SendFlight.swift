@@ -73,7 +73,7 @@ extension ServerHandshake.ExpectClientHello {
             }
             send(.certificate(CertificateMessage(requestContext: [], entries: certified.chainDER.map { CertificateEntry(certificateData: $0) })))
             let signed = CertificateVerifyContent.make(signer: .server, transcriptHash: transcript.digest())
-            send(.certificateVerify(CertificateVerify(scheme: scheme, signature: try certified.privateKey.sign(signed, scheme: scheme))))
+            send(.certificateVerify(CertificateVerify(scheme: scheme, signature: try certified.privateKey.sign(signed, scheme: scheme, provider: configuration.cryptoProvider))))
         }
         send(handshakeSecrets.server.finished(transcriptHash: transcript.digest()))
 
