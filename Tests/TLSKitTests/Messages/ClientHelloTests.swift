@@ -106,6 +106,23 @@ final class ClientHelloTests: XCTestCase {
             .illegalParameter, try HandshakeMessage.decode(type: .clientHello, body: body(withExtensions: [unknown, unknown])))
     }
 
+    /// Types on both sides of the duplicate check's two methods (a bit per type below 128,
+    /// sorting above): each repeated one is refused wherever the repeat stands; distinct ones pass.
+    func testDuplicatesAreFoundAmongManyExtensionsOfEveryRange() throws {
+        let distinct = [0x0A0A, 127, 128, 63, 64, 0xFF01, 0xFAFA, 1000].map { RawExtension(type: ExtensionType(rawValue: UInt16($0)), data: []) }
+        XCTAssertNoThrow(try HandshakeMessage.decode(type: .clientHello, body: body(withExtensions: distinct)))
+        for repeated in [0, 1, 2, 3, 4, 5, 7] {
+            var extensions = distinct
+            extensions.insert(distinct[repeated], at: repeated == 0 ? extensions.count : 0)
+            XCTAssertThrowsError(try HandshakeMessage.decode(type: .clientHello, body: body(withExtensions: extensions))) {
+                XCTAssertEqual(($0 as? TLSError)?.reason, .illegalParameter("duplicate extension \(distinct[repeated].type.rawValue)"))
+            }
+        }
+        let many = (0..<3000).map { RawExtension(type: ExtensionType(rawValue: UInt16(200 + $0)), data: []) }
+        XCTAssertNoThrow(try HandshakeMessage.decode(type: .clientHello, body: body(withExtensions: many)))
+        XCTAssertThrowsAlert(.illegalParameter, try HandshakeMessage.decode(type: .clientHello, body: body(withExtensions: many + [many[1500]])))
+    }
+
     func testPreSharedKeyThatIsNotLastIsAnIllegalParameter() {
         var psk = ByteWriter()
         Self.fullHello.extensions.preSharedKey!.encode(into: &psk)

@@ -70,9 +70,27 @@ extension ByteReader {
     /// a given extension block." A repeated type is an `illegal_parameter`.
     mutating func readExtensions(minimum: Int = 0) throws -> [RawExtension] {
         let extensions = try readList16(minimum: minimum) { try RawExtension(from: &$0) }
-        var seen = Set<ExtensionType>()
-        for item in extensions where !seen.insert(item.type).inserted {
-            throw TLSError(.illegalParameter("duplicate extension \(item.type.rawValue)"))
+        // Duplicates are found without hashing: a bit per type below 128 (every type TLS 1.3
+        // defines), and the rest (GREASE and other codepoints) sorted, so that thousands of
+        // extensions in a large message cost n log n, not n².
+        var low: (UInt64, UInt64) = (0, 0)
+        var high: [UInt16] = []
+        for item in extensions {
+            let type = item.type.rawValue
+            guard type < 128 else {
+                high.append(type)
+                continue
+            }
+            let bit = UInt64(1) << (type & 63)
+            let seen = type < 64 ? low.0 & bit : low.1 & bit
+            guard seen == 0 else { throw TLSError(.illegalParameter("duplicate extension \(type)")) }
+            if type < 64 { low.0 |= bit } else { low.1 |= bit }
+        }
+        if high.count > 1 {
+            high.sort()
+            for index in high.indices.dropFirst() where high[index] == high[index - 1] {
+                throw TLSError(.illegalParameter("duplicate extension \(high[index])"))
+            }
         }
         return extensions
     }
