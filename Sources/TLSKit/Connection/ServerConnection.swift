@@ -8,6 +8,9 @@ public final class ServerConnection: TLSConnection {
     private var machine: ServerHandshakeState
     /// How many tickets this connection mints, and the ones asked for on demand.
     private var tickets: TicketSchedule
+    /// Whether a ClientHello has reached the state machine. Kept here rather than read from
+    /// the state, whose payload a match would copy for every change_cipher_spec record.
+    private var hasReceivedClientHello = false
 
     /// A server connection waiting for a ClientHello.
     public init(configuration: ServerConfiguration) throws {
@@ -167,6 +170,7 @@ public final class ServerConnection: TLSConnection {
 
 extension ServerConnection: ConnectionRole {
     func handle(_ message: HandshakeMessage, raw: [UInt8], output: inout HandshakeOutput) throws {
+        if case .clientHello = message { hasReceivedClientHello = true }
         try machine.step(message, raw: raw, tickets: tickets, output: &output)
     }
 
@@ -184,7 +188,8 @@ extension ServerConnection: ConnectionRole {
         try machine.withConnected("updating keys") { $0.traffic.updateWriteKeys(requestPeerUpdate: requestPeerUpdate, output: &output) }
     }
 
-    var refusesChangeCipherSpec: Bool { machine.awaitsFirstClientHello }
+    /// RFC 8446 §5: a change_cipher_spec record before the first ClientHello is unexpected.
+    var refusesChangeCipherSpec: Bool { !hasReceivedClientHello }
 
     func observe(_ event: TLSEvent) {
         if case .sessionTicketIssued(let ticket) = event { configuration.newSessionHandler?(ticket) }

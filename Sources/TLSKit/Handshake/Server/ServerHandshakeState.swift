@@ -56,12 +56,6 @@ enum ServerHandshakeState {
         return false
     }
 
-    /// RFC 8446 §5: a change_cipher_spec record before the first ClientHello is unexpected.
-    var awaitsFirstClientHello: Bool {
-        if case .expectClientHello(let state) = self { return state.retry == nil }
-        return false
-    }
-
     /// The established connection's traffic secrets, nil during the handshake.
     var traffic: ApplicationTraffic? {
         if case .connected(let connected) = self { return connected.traffic }
