@@ -11,8 +11,10 @@
 ///   module swift-crypto does not publish as a product (`CCryptoBoringSSL`), so a swift-crypto
 ///   release may break it; no second copy of BoringSSL is vendored.
 ///
-/// Key exchange, signatures, certificates and the transcript hash always go through swift-crypto
-/// and swift-certificates.
+/// Each provider also runs the transcript hash and seals stateless session tickets (the same
+/// bytes either way); the `boringSSL` one also signs with ECDSA keys and runs ML-KEM. ECDH key
+/// exchange, signature verification, Ed25519 and RSA signing and certificates always go through
+/// swift-crypto and swift-certificates.
 public struct CryptoProvider: Sendable, Hashable, CustomStringConvertible {
     enum Kind: Sendable, Hashable {
         case swiftCrypto
