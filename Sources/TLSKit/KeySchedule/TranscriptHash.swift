@@ -75,25 +75,23 @@ struct TranscriptHash {
 
     /// Transcript-Hash of everything added so far. The running state is left as it was.
     func digest() -> [UInt8] {
-        if let hasher = swiftCryptoSHA256 { return Array(copying: hasher.finalize()) }
-        if let hasher = swiftCryptoSHA384 { return Array(copying: hasher.finalize()) }
+        if let hasher = swiftCryptoSHA256 { return Self.digest(of: hasher) }
+        if let hasher = swiftCryptoSHA384 { return Self.digest(of: hasher) }
         #if BoringSSLProvider
         switch boringSSL {
-        case .sha256(let hasher):
-            return [UInt8](unsafeUninitializedCapacity: BoringSSLSHA256.byteCount) { buffer, count in
-                hasher.finalize(into: UnsafeMutableRawBufferPointer(buffer))
-                count = BoringSSLSHA256.byteCount
-            }
-        case .sha384(let hasher):
-            return [UInt8](unsafeUninitializedCapacity: BoringSSLSHA384.byteCount) { buffer, count in
-                hasher.finalize(into: UnsafeMutableRawBufferPointer(buffer))
-                count = BoringSSLSHA384.byteCount
-            }
-        case nil:
-            break
+        case .sha256(let hasher): return Self.digest(of: hasher)
+        case .sha384(let hasher): return Self.digest(of: hasher)
+        case nil: break
         }
         #endif
         preconditionFailure("transcript without a hash state")
+    }
+
+    private static func digest<H: HMACHashState>(of hasher: H) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: H.byteCount) { buffer, count in
+            hasher.finalize(into: UnsafeMutableRawBufferPointer(buffer))
+            count = H.byteCount
+        }
     }
 
     /// Replaces the transcript so far (the first ClientHello) with the synthetic

@@ -128,7 +128,7 @@ public final class SessionTicketKeyRing: Sendable {
 
     /// Seals `plaintext` into a ticket under the newest key, rotating first when the
     /// newest key has served its rotation interval. Every provider makes the same tickets.
-    func seal(_ plaintext: [UInt8], provider: CryptoProvider = .swiftCrypto) -> [UInt8] {
+    func seal(_ plaintext: [UInt8], provider: CryptoProvider = .default) -> [UInt8] {
         let now = time.now
         let key = storedKeys.withValue { keys -> SessionTicketKey in
             if case .generated(let interval) = source, keys[0].age(at: now) >= interval {
@@ -156,7 +156,7 @@ public final class SessionTicketKeyRing: Sendable {
     /// Returns ``TicketRejection/unknownKey`` when no key of that name is inside the
     /// acceptance window (including keys that aged out of it), and
     /// ``TicketRejection/malformed`` when the ticket is too short or fails authentication.
-    func open(_ ticket: [UInt8], provider: CryptoProvider = .swiftCrypto) -> Result<[UInt8], TicketRejection> {
+    func open(_ ticket: [UInt8], provider: CryptoProvider = .default) -> Result<[UInt8], TicketRejection> {
         var reader = ByteReader(ticket)
         guard reader.remaining >= SessionTicketKey.nameLength + Self.nonceLength + Self.tagLength,
             let name = try? reader.readBytes(SessionTicketKey.nameLength)
