@@ -18,6 +18,16 @@ extension Array: TLSOutputBuffer where Element == UInt8 {
     public mutating func writeWithUnsafeMutableBytes(
         minimumWritableBytes: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> Int
     ) rethrows -> Int {
+        if isEmpty {
+            // The common case (the connection's output was just taken): the room is made
+            // without first filling it with zeros that `body` would overwrite at once.
+            var written = 0
+            self = try Array(unsafeUninitializedCapacity: minimumWritableBytes) { room, initialized in
+                written = try body(UnsafeMutableRawBufferPointer(room))
+                initialized = written
+            }
+            return written
+        }
         let start = count
         append(contentsOf: repeatElement(0, count: minimumWritableBytes))
         var written = 0

@@ -38,6 +38,31 @@ final class DirectBufferTests: XCTestCase {
         }
     }
 
+    /// A byte array as the output buffer keeps exactly what `body` says it wrote, after what it
+    /// held, whether it was empty (room made without zero-filling) or not, and nothing when
+    /// `body` throws.
+    func testAByteArrayKeepsWhatTheBodyWrote() throws {
+        struct Refused: Error {}
+        for start in [[], [7, 7, 7]] as [[UInt8]] {
+            var buffer = start
+            let written = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 100) { room in
+                XCTAssertGreaterThanOrEqual(room.count, 100)
+                for index in 0..<40 { room[index] = UInt8(index) }
+                return 40
+            }
+            XCTAssertEqual(written, 40)
+            XCTAssertEqual(buffer, start + (0..<40).map { UInt8($0) })
+
+            var refused = start
+            XCTAssertThrowsError(
+                try refused.writeWithUnsafeMutableBytes(minimumWritableBytes: 64) { room in
+                    room[0] = 1
+                    throw Refused()
+                })
+            XCTAssertEqual(refused, start, "a throwing body leaves the buffer as it was")
+        }
+    }
+
     func testTicketsAServerWasAskedForGoFirstIntoTheBuffer() throws {
         let pair = try connect(ticketCount: 0)
         try pair.server.requestSessionTicket()
