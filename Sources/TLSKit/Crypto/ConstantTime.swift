@@ -12,3 +12,11 @@ func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     }
     return difference == 0
 }
+
+/// Whether every byte of a secret is zero, looking at every byte whatever it finds, as
+/// ``constantTimeEquals(_:_:)`` does.
+func constantTimeIsZero(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var accumulated: UInt8 = 0
+    for byte in bytes { accumulated |= byte }
+    return accumulated == 0
+}

@@ -65,11 +65,10 @@ struct EphemeralKey: Sendable {
         } catch {
             throw Self.invalidShare
         }
-        let bytes = secret.withUnsafeBytes { Array($0) }
-        if case .x25519 = backing, constantTimeEquals(bytes, [UInt8](repeating: 0, count: bytes.count)) {
+        if case .x25519 = backing, secret.withUnsafeBytes(constantTimeIsZero) {
             throw Self.invalidShare
         }
-        return SymmetricKey(data: bytes)
+        return SymmetricKey(data: secret)
     }
 
     private static var invalidShare: TLSError { TLSError(.illegalParameter("key_share")) }
