@@ -67,11 +67,12 @@ extension ClientConnection {
         guard case .expectServerHello(let state) = machine else { throw FixtureError("the client is not waiting for a ServerHello") }
         var hello = state.hello
         change(&hello)
-        let bytes = state.offer?.attach(to: &hello, prefix: nil, now: state.configuration.time.now) ?? HandshakeMessage.clientHello(hello).encoded()
+        let attached = state.offer?.attach(to: &hello, prefix: nil, now: state.configuration.time.now)
+        let bytes = attached?.message ?? HandshakeMessage.clientHello(hello).encoded()
         machine = .expectServerHello(
             ClientHandshake.ExpectServerHello(
-                sharedConfiguration: state.sharedConfiguration, serverName: state.serverName, hello: hello, helloBytes: bytes, keys: state.keys,
-                offer: state.offer, retry: nil))
+                sharedConfiguration: state.sharedConfiguration, serverName: state.serverName, hello: hello, helloBytes: bytes,
+                offeredTranscript: attached?.transcript, keys: state.keys, offer: state.offer, retry: nil))
         return stride(from: 0, to: bytes.count, by: TLSRecord.maximumPlaintextLength).flatMap { start in
             WireRecords.record(.handshake, Array(bytes[start..<min(start + TLSRecord.maximumPlaintextLength, bytes.count)]))
         }

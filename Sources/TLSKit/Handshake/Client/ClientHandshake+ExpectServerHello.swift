@@ -9,6 +9,9 @@ extension ClientHandshake {
         let hello: ClientHello
         /// The encoded ClientHello, kept until the suite (and so the transcript hash) is known.
         let helloBytes: [UInt8]
+        /// With a resumption offer, the transcript through this hello under the offered
+        /// session's hash (``ResumptionOffer/attach(to:prefix:now:)``).
+        let offeredTranscript: TranscriptHash?
         let keys: [ClientKeyShare]
         /// The session offered for resumption, if any.
         let offer: ResumptionOffer?
@@ -51,19 +54,19 @@ extension ClientHandshake {
                 offer.flatMap { offer in !data.isEmpty && data.count <= offer.session.maximumEarlyDataSize ? (offer, data) : nil }
             }
             hello.extensions.earlyData = early != nil
-            let bytes = offer?.attach(to: &hello, prefix: nil, now: now) ?? HandshakeMessage.clientHello(hello).encoded()
+            let attached = offer?.attach(to: &hello, prefix: nil, now: now)
+            let bytes = attached?.message ?? HandshakeMessage.clientHello(hello).encoded()
             output.sendEncoded(bytes)
             var state = ExpectServerHello(
-                sharedConfiguration: Shared(configuration), serverName: serverName, hello: hello, helloBytes: bytes, keys: keys, offer: offer, retry: nil)
+                sharedConfiguration: Shared(configuration), serverName: serverName, hello: hello, helloBytes: bytes,
+                offeredTranscript: attached?.transcript, keys: keys, offer: offer, retry: nil)
             if let (offer, data) = early {
                 // RFC 8446 §7.1: client_early_traffic_secret covers the ClientHello alone, under the
                 // PSK's own suite, which early data uses (§4.2.10). RFC 8446 Appendix D.4: the
                 // compatibility change_cipher_spec goes before the first protected record.
                 let suite = offer.session.cipherSuite
-                var transcript = TranscriptHash(suite: suite, provider: configuration.cryptoProvider)
-                transcript.update(bytes)
                 let secret = offer.earlySecret(suite: suite).clientEarlyTrafficSecret(
-                    transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output)
+                    transcriptHash: attached!.transcript.digest(), clientRandom: hello.random, log: &output)
                 output.sendChangeCipherSpec()
                 output.installWriteKeys(suite, secret)
                 output.sendEarlyData(data)
@@ -121,8 +124,16 @@ extension ClientHandshake {
             } else {
                 throw TLSError(.missingExtension("key_share"))
             }
-            var transcript = retry?.transcript ?? TranscriptHash(suite: suite, provider: configuration.cryptoProvider)
-            if retry == nil { transcript.update(helloBytes) }
+            var transcript: TranscriptHash
+            if let retry {
+                transcript = retry.transcript
+            } else if resumed, let offeredTranscript {
+                // The PSK's hash is the suite's (checked above).
+                transcript = offeredTranscript
+            } else {
+                transcript = TranscriptHash(suite: suite, provider: configuration.cryptoProvider)
+                transcript.update(helloBytes)
+            }
             transcript.update(raw)
 
             let handshake = (consume early).handshake(sharedSecret: sharedSecret)
@@ -185,18 +196,18 @@ extension ClientHandshake {
             secondHello.extensions.preSharedKey = nil
             let bytes: [UInt8]
             if let current = offer, current.session.cipherSuite.hashLength == request.cipherSuite.hashLength {
-                bytes = current.attach(to: &secondHello, prefix: transcript, now: configuration.time.now)
+                (bytes, transcript) = current.attach(to: &secondHello, prefix: transcript, now: configuration.time.now)
             } else {
                 offer = nil
                 bytes = HandshakeMessage.clientHello(secondHello).encoded()
+                transcript.update(bytes)
             }
-            transcript.update(bytes)
             if !sentEarlyData { output.sendChangeCipherSpec() }
             output.sendEncoded(bytes)
             return .expectServerHello(
                 ExpectServerHello(
-                    sharedConfiguration: sharedConfiguration, serverName: serverName, hello: secondHello, helloBytes: bytes, keys: newKeys,
-                    offer: offer, retry: (transcript, request.cipherSuite)))
+                    sharedConfiguration: sharedConfiguration, serverName: serverName, hello: secondHello, helloBytes: bytes,
+                    offeredTranscript: nil, keys: newKeys, offer: offer, retry: (transcript, request.cipherSuite)))
         }
 
         /// A server may only send extensions the client offered and the message allows (RFC 8446 §4.2).

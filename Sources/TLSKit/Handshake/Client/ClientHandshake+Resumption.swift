@@ -40,8 +40,11 @@ extension ClientHandshake {
         /// (RFC 8446 §4.2.11.2).
         ///
         /// Returns the encoded ClientHello, binder included: the message is encoded once, with a
-        /// placeholder binder of the right length, and the binder written over it.
-        func attach(to hello: inout ClientHello, prefix: TranscriptHash?, now: Date) -> [UInt8] {
+        /// placeholder binder of the right length, and the binder written over it. Also returns
+        /// the transcript through the whole hello under the session's hash, carried on from the
+        /// binder's: a server that resumes chooses a suite of that hash, and the hello is then
+        /// not hashed a second time.
+        func attach(to hello: inout ClientHello, prefix: TranscriptHash?, now: Date) -> (message: [UInt8], transcript: TranscriptHash) {
             let suite = session.cipherSuite
             hello.extensions.preSharedKey = OfferedPSKs(
                 identities: [PSKIdentity(identity: session.ticket, obfuscatedTicketAge: session.obfuscatedTicketAge(now: now))],
@@ -53,7 +56,8 @@ extension ClientHandshake {
             hello.extensions.preSharedKey?.binders = [binder]
             // The one binder is the last field of the last extension (RFC 8446 §4.2.11).
             message.replaceSubrange((message.count - binder.count)..., with: binder)
-            return message
+            transcript.update(message[bindersOffset...])
+            return (message, transcript)
         }
     }
 }

@@ -53,7 +53,11 @@ extension ServerHandshake {
             }
             let applicationProtocol = try Negotiation.applicationProtocol(
                 server: configuration.applicationProtocols, client: hello.extensions.applicationProtocols)
-            transcript.update(raw)
+            if let throughHello = decision?.transcriptThroughHello {
+                transcript = throughHello
+            } else {
+                transcript.update(raw)
+            }
             let plan = ServerHandshake.FlightPlan(
                 hello: hello, suite: suite, share: share, resumed: resumed, transcript: transcript, applicationProtocol: applicationProtocol)
             guard hello.extensions.earlyData else { return try sendFlight(plan, acceptingEarlyData: false, output: &output) }

@@ -29,6 +29,9 @@ extension ServerHandshake {
         var rejections: [TicketRejection] = []
         /// A ticket opened but its binder does not verify: the hello was tampered with.
         var binderIsForged = false
+        /// The transcript through the whole ClientHello, carried on from the one the binders
+        /// were checked over, so the hello is not hashed a second time.
+        var transcriptThroughHello: TranscriptHash?
     }
 }
 
@@ -64,6 +67,10 @@ extension ServerHandshake.ExpectClientHello {
         guard let offered = hello.extensions.preSharedKey else { return decision }
         let issuer = TicketIssuer(protection: configuration.ticketProtection, random: configuration.random, provider: configuration.cryptoProvider)
         let now = configuration.time.now
+        // RFC 8446 §4.2.11.2: every binder covers the transcript up to the truncated ClientHello;
+        // hashed once, when the first ticket that opens needs it.
+        let truncatedLength = raw.count - offered.encodedBindersLength
+        var truncatedTranscript: (state: TranscriptHash, hash: [UInt8])?
         for (index, identity) in offered.identities.prefix(configuration.maximumPSKIdentities).enumerated() {
             let state: ServerSessionState
             switch issuer.redeem(identity.identity, now: now) {
@@ -84,10 +91,12 @@ extension ServerHandshake.ExpectClientHello {
                 continue
             }
             let early = KeySchedule.Early(suite: suite, psk: SymmetricKey(data: state.psk), provider: configuration.cryptoProvider)
-            // RFC 8446 §4.2.11.2: the binder covers the transcript up to the truncated ClientHello.
-            var binderTranscript = transcript
-            binderTranscript.update(Array(raw.prefix(raw.count - offered.encodedBindersLength)))
-            let expected = early.resumptionBinderKey().finishedVerifyData(transcriptHash: binderTranscript.digest())
+            if truncatedTranscript == nil {
+                var state = transcript
+                state.update(raw[..<truncatedLength])
+                truncatedTranscript = (state, state.digest())
+            }
+            let expected = early.resumptionBinderKey().finishedVerifyData(transcriptHash: truncatedTranscript!.hash)
             guard constantTimeEquals(expected, offered.binders[index]) else {
                 decision.rejections.append(.badBinder)
                 decision.binderIsForged = true
@@ -97,6 +106,9 @@ extension ServerHandshake.ExpectClientHello {
                 decision.rejections.append(.clientAuthenticationMismatch)
                 continue
             }
+            var throughHello = truncatedTranscript!.state
+            throughHello.update(raw[truncatedLength...])
+            decision.transcriptThroughHello = throughHello
             let clientAge = identity.obfuscatedTicketAge &- state.ageAdd
             decision.resumed = ServerHandshake.ResumedSession(
                 state: state, early: early, identityIndex: index, mode: mode, clientCertificates: certificates, clientTicketAge: clientAge,
