@@ -77,7 +77,7 @@ import Foundation
             case .serverHello, .helloRetryRequest:
                 let extensions = try ServerHelloExtensions(
                     decoding: try reader.readExtensions(), isHelloRetryRequest: context == .helloRetryRequest)
-                writer.writeExtensions(extensions.rawExtensions)
+                extensions.encode(into: &writer)
             case .encryptedExtensions:
                 try EncryptedExtensions(from: &reader).encode(into: &writer)
             case .certificateEntry:

@@ -45,19 +45,22 @@ extension EncryptedExtensions {
     }
 
     func encode(into writer: inout ByteWriter) {
-        var known: [RawExtension] = []
+        writer.writeExtensions(known: forEachKnownExtension, other: other, receivedTypes: receivedTypes)
+    }
+
+    /// Hands each extension this message gives meaning to to `add`.
+    private func forEachKnownExtension(_ add: ExtensionSink) {
         if serverNameAcknowledged {
-            known.append(RawExtension(type: .serverName, data: []))
+            add(.serverName) { _ in }
         }
         if let supportedGroups {
-            known.append(RawExtension(.supportedGroups) { $0.writeNamedGroupList(supportedGroups) })
+            add(.supportedGroups) { $0.writeNamedGroupList(supportedGroups) }
         }
         if let applicationProtocol {
-            known.append(RawExtension(.applicationLayerProtocolNegotiation) { $0.writeProtocolNameList([applicationProtocol]) })
+            add(.applicationLayerProtocolNegotiation) { $0.writeProtocolNameList([applicationProtocol]) }
         }
         if earlyData {
-            known.append(RawExtension(type: .earlyData, data: []))
+            add(.earlyData) { _ in }
         }
-        writer.writeExtensions((known + other).ordered(following: receivedTypes))
     }
 }

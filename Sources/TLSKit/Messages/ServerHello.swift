@@ -53,6 +53,6 @@ extension ServerHello {
         writer.writeVector8(legacySessionIDEcho)
         writer.writeUInt16(cipherSuite.rawValue)
         writer.writeUInt8(legacyCompressionMethod)
-        writer.writeExtensions(extensions.rawExtensions)
+        extensions.encode(into: &writer)
     }
 }

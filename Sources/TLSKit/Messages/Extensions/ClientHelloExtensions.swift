@@ -38,7 +38,9 @@ extension ClientHelloExtensions {
     }
 
     func encode(into writer: inout ByteWriter) {
-        writer.writeExtensions(rawExtensions)
+        writer.writeExtensions(known: forEachKnownExtension, other: other, receivedTypes: receivedTypes) { writer in
+            if let preSharedKey { writer.writeExtension(.preSharedKey) { preSharedKey.encode(into: &$0) } }
+        }
     }
 
     /// Interprets a decoded extension block.
@@ -95,59 +97,59 @@ extension ClientHelloExtensions {
     /// The extensions in the order they are sent: ``receivedTypes`` order when set,
     /// then the rest, and `pre_shared_key` last.
     var rawExtensions: [RawExtension] {
-        var known: [RawExtension] = []
-        if let serverName {
-            known.append(RawExtension(.serverName) { $0.writeServerNameList(serverName) })
-        }
-        if let supportedGroups {
-            known.append(RawExtension(.supportedGroups) { $0.writeNamedGroupList(supportedGroups) })
-        }
-        if let signatureAlgorithms {
-            known.append(RawExtension(.signatureAlgorithms) { $0.writeSignatureSchemeList(signatureAlgorithms) })
-        }
-        if let signatureAlgorithmsCert {
-            known.append(RawExtension(.signatureAlgorithmsCert) { $0.writeSignatureSchemeList(signatureAlgorithmsCert) })
-        }
-        if let applicationProtocols {
-            known.append(RawExtension(.applicationLayerProtocolNegotiation) { $0.writeProtocolNameList(applicationProtocols) })
-        }
-        if let keyShares {
-            known.append(
-                RawExtension(.keyShare) { writer in
-                    writer.writeBlock16 { writer in
-                        for share in keyShares { share.encode(into: &writer) }
-                    }
-                })
-        }
-        if let pskKeyExchangeModes {
-            known.append(
-                RawExtension(.pskKeyExchangeModes) { writer in
-                    writer.writeBlock8 { writer in
-                        for mode in pskKeyExchangeModes { writer.writeUInt8(mode.rawValue) }
-                    }
-                })
-        }
-        if let supportedVersions {
-            known.append(
-                RawExtension(.supportedVersions) { writer in
-                    writer.writeBlock8 { writer in
-                        for version in supportedVersions { writer.writeUInt16(version.rawValue) }
-                    }
-                })
-        }
-        if let cookie {
-            known.append(RawExtension(.cookie) { $0.writeVector16(cookie) })
-        }
-        if earlyData {
-            known.append(RawExtension(type: .earlyData, data: []))
-        }
-        if postHandshakeAuth {
-            known.append(RawExtension(type: .postHandshakeAuth, data: []))
-        }
-        var extensions = (known + other).ordered(following: receivedTypes)
+        var extensions = ([RawExtension](collecting: forEachKnownExtension) + other).ordered(following: receivedTypes)
         if let preSharedKey {
             extensions.append(RawExtension(.preSharedKey) { preSharedKey.encode(into: &$0) })
         }
         return extensions
+    }
+
+    /// Hands each extension this hello gives meaning to, but `pre_shared_key`, to `add`.
+    private func forEachKnownExtension(_ add: ExtensionSink) {
+        if let serverName {
+            add(.serverName) { $0.writeServerNameList(serverName) }
+        }
+        if let supportedGroups {
+            add(.supportedGroups) { $0.writeNamedGroupList(supportedGroups) }
+        }
+        if let signatureAlgorithms {
+            add(.signatureAlgorithms) { $0.writeSignatureSchemeList(signatureAlgorithms) }
+        }
+        if let signatureAlgorithmsCert {
+            add(.signatureAlgorithmsCert) { $0.writeSignatureSchemeList(signatureAlgorithmsCert) }
+        }
+        if let applicationProtocols {
+            add(.applicationLayerProtocolNegotiation) { $0.writeProtocolNameList(applicationProtocols) }
+        }
+        if let keyShares {
+            add(.keyShare) { writer in
+                writer.writeBlock16 { writer in
+                    for share in keyShares { share.encode(into: &writer) }
+                }
+            }
+        }
+        if let pskKeyExchangeModes {
+            add(.pskKeyExchangeModes) { writer in
+                writer.writeBlock8 { writer in
+                    for mode in pskKeyExchangeModes { writer.writeUInt8(mode.rawValue) }
+                }
+            }
+        }
+        if let supportedVersions {
+            add(.supportedVersions) { writer in
+                writer.writeBlock8 { writer in
+                    for version in supportedVersions { writer.writeUInt16(version.rawValue) }
+                }
+            }
+        }
+        if let cookie {
+            add(.cookie) { $0.writeVector16(cookie) }
+        }
+        if earlyData {
+            add(.earlyData) { _ in }
+        }
+        if postHandshakeAuth {
+            add(.postHandshakeAuth) { _ in }
+        }
     }
 }

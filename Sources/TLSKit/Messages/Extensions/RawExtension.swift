@@ -96,11 +96,52 @@ extension ByteReader {
     }
 }
 
+/// Takes a message's extensions one at a time, each as its type and a writer of its
+/// extension_data.
+typealias ExtensionSink = (ExtensionType, (inout ByteWriter) -> Void) -> Void
+
+extension Array where Element == RawExtension {
+    /// The extensions `extensions` hands over, as values.
+    init(collecting extensions: (ExtensionSink) -> Void) {
+        var collected: [RawExtension] = []
+        extensions { type, write in collected.append(RawExtension(type, write)) }
+        self = collected
+    }
+}
+
 extension ByteWriter {
     /// Writes an `Extension extensions<0..2^16-1>` block.
     mutating func writeExtensions(_ extensions: [RawExtension]) {
         writeBlock16 { writer in
             for item in extensions { item.encode(into: &writer) }
         }
+    }
+
+    /// Writes an `Extension extensions<0..2^16-1>` block: the extensions `known` hands over,
+    /// then `other`, in the order of `receivedTypes` when it is not empty, then what `trailing`
+    /// writes (a ClientHello's pre_shared_key, which is always last).
+    ///
+    /// A message built here has no received order to follow, and each extension is written
+    /// straight into the block, with no array per extension. A decoded message is written
+    /// again in its wire order, so that it re-encodes byte for byte.
+    mutating func writeExtensions(
+        known: (ExtensionSink) -> Void, other: [RawExtension], receivedTypes: [ExtensionType],
+        trailing: (inout ByteWriter) -> Void = { _ in }
+    ) {
+        writeBlock16 { writer in
+            if receivedTypes.isEmpty {
+                known { type, write in writer.writeExtension(type, write) }
+                for item in other { item.encode(into: &writer) }
+            } else {
+                for item in ([RawExtension](collecting: known) + other).ordered(following: receivedTypes) { item.encode(into: &writer) }
+            }
+            trailing(&writer)
+        }
+    }
+
+    /// Writes one extension: its type, then its extension_data as `write` writes it.
+    mutating func writeExtension(_ type: ExtensionType, _ write: (inout ByteWriter) -> Void) {
+        writeUInt16(type.rawValue)
+        writeBlock16(write)
     }
 }

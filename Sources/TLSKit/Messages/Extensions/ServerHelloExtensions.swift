@@ -44,21 +44,28 @@ extension ServerHelloExtensions {
 
     /// The extensions in the order they are sent: ``receivedTypes`` order when set, then the rest.
     var rawExtensions: [RawExtension] {
-        var known: [RawExtension] = []
+        ([RawExtension](collecting: forEachKnownExtension) + other).ordered(following: receivedTypes)
+    }
+
+    func encode(into writer: inout ByteWriter) {
+        writer.writeExtensions(known: forEachKnownExtension, other: other, receivedTypes: receivedTypes)
+    }
+
+    /// Hands each extension this hello gives meaning to to `add`.
+    private func forEachKnownExtension(_ add: ExtensionSink) {
         if let keyShare {
-            known.append(RawExtension(.keyShare) { keyShare.encode(into: &$0) })
+            add(.keyShare) { keyShare.encode(into: &$0) }
         } else if let selectedGroup {
-            known.append(RawExtension(.keyShare) { $0.writeUInt16(selectedGroup.rawValue) })
+            add(.keyShare) { $0.writeUInt16(selectedGroup.rawValue) }
         }
         if let preSharedKey {
-            known.append(RawExtension(.preSharedKey) { $0.writeUInt16(preSharedKey) })
+            add(.preSharedKey) { $0.writeUInt16(preSharedKey) }
         }
         if let cookie {
-            known.append(RawExtension(.cookie) { $0.writeVector16(cookie) })
+            add(.cookie) { $0.writeVector16(cookie) }
         }
         if let supportedVersion {
-            known.append(RawExtension(.supportedVersions) { $0.writeUInt16(supportedVersion.rawValue) })
+            add(.supportedVersions) { $0.writeUInt16(supportedVersion.rawValue) }
         }
-        return (known + other).ordered(following: receivedTypes)
     }
 }
