@@ -33,8 +33,32 @@ struct ClientHelloExtensions: Hashable, Sendable {
 }
 
 extension ClientHelloExtensions {
+    /// Decodes an extension block, each extension where it lies in the message.
+    ///
+    /// RFC 8446 §4.2.11: "The "pre_shared_key" extension MUST be the last extension
+    /// in the ClientHello ... Servers MUST check that it is the last extension and
+    /// otherwise fail the handshake with an "illegal_parameter" alert."
     init(from reader: inout ByteReader) throws {
-        try self.init(decoding: try reader.readExtensions())
+        self.init()
+        var types: [ExtensionType] = []
+        // pre_shared_key is decoded once it is known to be last, so that one out of place is
+        // refused for its place whatever it holds.
+        var offeredPSKs: ByteReader?
+        try reader.readExtensions { type, data in
+            if types.last == .preSharedKey { throw TLSError(.illegalParameter("pre_shared_key not last")) }
+            types.append(type)
+            if type == .preSharedKey {
+                offeredPSKs = data
+                data.skipRest()
+            } else {
+                try decode(type, &data)
+            }
+        }
+        receivedTypes = types
+        if var offeredPSKs {
+            preSharedKey = try OfferedPSKs(from: &offeredPSKs)
+            try offeredPSKs.expectEnd()
+        }
     }
 
     func encode(into writer: inout ByteWriter) {
@@ -43,54 +67,35 @@ extension ClientHelloExtensions {
         }
     }
 
-    /// Interprets a decoded extension block.
-    ///
-    /// RFC 8446 §4.2.11: "The "pre_shared_key" extension MUST be the last extension
-    /// in the ClientHello ... Servers MUST check that it is the last extension and
-    /// otherwise fail the handshake with an "illegal_parameter" alert."
-    init(decoding extensions: [RawExtension]) throws {
-        self.init()
-        receivedTypes = extensions.map(\.type)
-        if receivedTypes.contains(.preSharedKey), receivedTypes.last != .preSharedKey {
-            throw TLSError(.illegalParameter("pre_shared_key not last"))
-        }
-        for item in extensions {
-            switch item.type {
-            case .serverName:
-                serverName = try item.decodeData { try $0.readServerNameList() }
-            case .supportedVersions:
-                supportedVersions = try item.decodeData { reader in
-                    try reader.readList8(minimum: 2) { ProtocolVersion(rawValue: try $0.readUInt16()) }
-                }
-            case .supportedGroups:
-                supportedGroups = try item.decodeData { try $0.readNamedGroupList() }
-            case .signatureAlgorithms:
-                signatureAlgorithms = try item.decodeData { try $0.readSignatureSchemeList() }
-            case .signatureAlgorithmsCert:
-                signatureAlgorithmsCert = try item.decodeData { try $0.readSignatureSchemeList() }
-            case .keyShare:
-                keyShares = try item.decodeData { reader in
-                    try reader.readList16 { try KeyShareEntry(from: &$0) }
-                }
-            case .pskKeyExchangeModes:
-                pskKeyExchangeModes = try item.decodeData { reader in
-                    try reader.readList8(minimum: 1) { PSKKeyExchangeMode(rawValue: try $0.readUInt8()) }
-                }
-            case .applicationLayerProtocolNegotiation:
-                applicationProtocols = try item.decodeData { try $0.readProtocolNameList() }
-            case .cookie:
-                cookie = try item.decodeData { try $0.readVector16(minimum: 1) }
-            case .earlyData:
-                try item.expectEmptyData()
-                earlyData = true
-            case .postHandshakeAuth:
-                try item.expectEmptyData()
-                postHandshakeAuth = true
-            case .preSharedKey:
-                preSharedKey = try item.decodeData { try OfferedPSKs(from: &$0) }
-            default:
-                other.append(item)
-            }
+    /// Decodes one extension's data, which `data` holds to its end.
+    private mutating func decode(_ type: ExtensionType, _ data: inout ByteReader) throws {
+        switch type {
+        case .serverName:
+            serverName = try data.readServerNameList()
+        case .supportedVersions:
+            supportedVersions = try data.readList8(minimum: 2) { ProtocolVersion(rawValue: try $0.readUInt16()) }
+        case .supportedGroups:
+            supportedGroups = try data.readNamedGroupList()
+        case .signatureAlgorithms:
+            signatureAlgorithms = try data.readSignatureSchemeList()
+        case .signatureAlgorithmsCert:
+            signatureAlgorithmsCert = try data.readSignatureSchemeList()
+        case .keyShare:
+            keyShares = try data.readList16 { try KeyShareEntry(from: &$0) }
+        case .pskKeyExchangeModes:
+            pskKeyExchangeModes = try data.readList8(minimum: 1) { PSKKeyExchangeMode(rawValue: try $0.readUInt8()) }
+        case .applicationLayerProtocolNegotiation:
+            applicationProtocols = try data.readProtocolNameList()
+        case .cookie:
+            cookie = try data.readVector16(minimum: 1)
+        case .earlyData:
+            guard data.isAtEnd else { throw DecodeFailure.invalidLength }
+            earlyData = true
+        case .postHandshakeAuth:
+            guard data.isAtEnd else { throw DecodeFailure.invalidLength }
+            postHandshakeAuth = true
+        default:
+            other.append(RawExtension(type: type, data: data.readRest()))
         }
     }
 

@@ -69,22 +69,35 @@ extension ByteReader {
     /// RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type in
     /// a given extension block." A repeated type is an `illegal_parameter`.
     mutating func readExtensions(minimum: Int = 0) throws -> [RawExtension] {
-        let extensions = try readList16(minimum: minimum) { try RawExtension(from: &$0) }
+        var extensions: [RawExtension] = []
+        try readExtensions(minimum: minimum) { type, data in extensions.append(RawExtension(type: type, data: data.readRest())) }
+        return extensions
+    }
+
+    /// Reads an `Extension extensions<minimum..2^16-1>` block, handing each extension's type
+    /// and a reader over its extension_data to `body`, which must read that data to its end:
+    /// a message can decode what it knows where it lies, with no array per extension.
+    /// Repeated types are refused as ``readExtensions(minimum:)`` refuses them; a repeat of a
+    /// type from 128 up is found once the whole block is read, before this returns.
+    mutating func readExtensions(minimum: Int = 0, _ body: (ExtensionType, inout ByteReader) throws -> Void) throws {
         // Duplicates are found without hashing: a bit per type below 128 (every type TLS 1.3
         // defines), and the rest (GREASE and other codepoints) sorted, so that thousands of
         // extensions in a large message cost n log n, not n².
         var low: (UInt64, UInt64) = (0, 0)
         var high: [UInt16] = []
-        for item in extensions {
-            let type = item.type.rawValue
-            guard type < 128 else {
-                high.append(type)
-                continue
+        try readBlock16(minimum: minimum) { block in
+            while !block.isAtEnd {
+                let type = try block.readUInt16()
+                if type < 128 {
+                    let bit = UInt64(1) << (type & 63)
+                    let seen = type < 64 ? low.0 & bit : low.1 & bit
+                    guard seen == 0 else { throw TLSError(.illegalParameter("duplicate extension \(type)")) }
+                    if type < 64 { low.0 |= bit } else { low.1 |= bit }
+                } else {
+                    high.append(type)
+                }
+                try block.readBlock16 { data in try body(ExtensionType(rawValue: type), &data) }
             }
-            let bit = UInt64(1) << (type & 63)
-            let seen = type < 64 ? low.0 & bit : low.1 & bit
-            guard seen == 0 else { throw TLSError(.illegalParameter("duplicate extension \(type)")) }
-            if type < 64 { low.0 |= bit } else { low.1 |= bit }
         }
         if high.count > 1 {
             high.sort()
@@ -92,7 +105,6 @@ extension ByteReader {
                 throw TLSError(.illegalParameter("duplicate extension \(high[index])"))
             }
         }
-        return extensions
     }
 }
 

@@ -60,6 +60,9 @@ struct ByteReader {
         return Array(bytes[position..<position + count])
     }
 
+    /// Moves past all remaining bytes.
+    mutating func skipRest() { position = end }
+
     /// Reads all remaining bytes.
     mutating func readRest() -> [UInt8] {
         defer { position = end }
