@@ -7,9 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-#if BoringSSLProvider
-import CCryptoBoringSSL
-#endif
 
 /// Where a connection gets its random bytes. Injectable so tests are deterministic.
 ///
@@ -21,22 +18,11 @@ public struct RandomSource: Sendable {
     /// Wraps a closure returning exactly the requested number of bytes.
     public init(_ generator: @escaping @Sendable (Int) -> [UInt8]) { self.generator = generator }
 
-    /// The operating system's cryptographically secure generator; in builds with the
-    /// `BoringSSLProvider` trait, BoringSSL's, which is seeded and reseeded from it.
-    ///
-    /// BoringSSL's generator is the one swift-crypto makes every private key with on Linux,
-    /// X25519 and ECDSA among them, so the trait adds no new source of randomness; it draws
-    /// without a system call per request (a handshake makes several) and is safe across `fork`.
+    /// The operating system's cryptographically secure generator.
     public static let system = RandomSource { count in
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let bytes = UnsafeMutableRawBufferPointer(buffer)
-            #if BoringSSLProvider
-            if count > 0 { CCryptoBoringSSL_RAND_bytes(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count) }
-            #else
-            fillFromSystem(bytes)
-            #endif
-            initialized = count
-        }
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { fillFromSystem($0) }
+        return bytes
     }
 
     /// Fills `buffer` from the kernel's generator with one `getentropy` call per 256 bytes,
