@@ -29,18 +29,34 @@ struct KeyedSecret: @unchecked Sendable {
         indirect case boringSSLSHA256(KeyedHMAC<BoringSSLSHA256>)
         indirect case boringSSLSHA384(KeyedHMAC<BoringSSLSHA384>)
         #endif
+
+        init(key: UnsafeRawBufferPointer, hash: SuiteHash, provider: CryptoProvider) {
+            switch (hash, provider.kind) {
+            case (.sha256, .swiftCrypto): self = .sha256(KeyedHMAC(key: key))
+            case (.sha384, .swiftCrypto): self = .sha384(KeyedHMAC(key: key))
+            #if BoringSSLProvider
+            case (.sha256, .boringSSL): self = .boringSSLSHA256(KeyedHMAC(key: key))
+            case (.sha384, .boringSSL): self = .boringSSLSHA384(KeyedHMAC(key: key))
+            #endif
+            }
+        }
+
+        /// Writes HMAC(key, message), a whole hash long, to the start of `output`.
+        func authenticationCode(for message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+            switch self {
+            case .sha256(let keyed): keyed.authenticationCode(for: message, into: output)
+            case .sha384(let keyed): keyed.authenticationCode(for: message, into: output)
+            #if BoringSSLProvider
+            case .boringSSLSHA256(let keyed): keyed.authenticationCode(for: message, into: output)
+            case .boringSSLSHA384(let keyed): keyed.authenticationCode(for: message, into: output)
+            #endif
+            }
+        }
     }
 
     init(_ secret: SymmetricKey, hash: SuiteHash, provider: CryptoProvider) {
         self.secret = secret
-        switch (hash, provider.kind) {
-        case (.sha256, .swiftCrypto): mac = .sha256(KeyedHMAC(key: secret))
-        case (.sha384, .swiftCrypto): mac = .sha384(KeyedHMAC(key: secret))
-        #if BoringSSLProvider
-        case (.sha256, .boringSSL): mac = .boringSSLSHA256(KeyedHMAC(key: secret))
-        case (.sha384, .boringSSL): mac = .boringSSLSHA384(KeyedHMAC(key: secret))
-        #endif
-        }
+        mac = secret.withUnsafeBytes { MAC(key: $0, hash: hash, provider: provider) }
     }
 
     /// Another secret keyed the way this one is: same hash, same provider.
@@ -85,8 +101,20 @@ struct KeyedSecret: @unchecked Sendable {
         guard length <= hash.length else {
             return expand(info: KeyedSecret.hkdfLabel(label, context: context, length: length, counter: false), length: length)
         }
+        return withExpandedLabel(label, context: context, length: length) { SymmetricKey(data: $0) }
+    }
+
+    /// Calls `body` with HKDF-Expand-Label(Secret, Label, Context, Length), computed on the
+    /// stack, for what is used once and need not be kept (a record key and IV, a Finished
+    /// key); `length` is at most one hash long, and `body` copies what it keeps.
+    func withExpandedLabel<Result>(
+        _ label: String, context: [UInt8], length: Int, _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
+        precondition(length <= hash.length, "HKDF-Expand-Label output longer than one block")
         let infoAndCounter = KeyedSecret.hkdfLabel(label, context: context, length: length, counter: true)
-        return infoAndCounter.withUnsafeBytes { authenticationCode(for: $0, length: length) }
+        return infoAndCounter.withUnsafeBytes { info in
+            authenticationCode(for: info) { body(UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
+        }
     }
 
     /// Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label,
@@ -109,8 +137,9 @@ struct KeyedSecret: @unchecked Sendable {
     ///
     /// Compare received values in constant time.
     func finishedVerifyData(transcriptHash: [UInt8]) -> [UInt8] {
-        let finishedKey = KeyedSecret(expandLabel("finished", context: [], length: hash.length), like: self)
-        return transcriptHash.withUnsafeBytes { finishedKey.authenticationCode(for: $0) { Array($0) } }
+        // The finished key is keyed where it is derived and never becomes a secret object.
+        let finishedKey = withExpandedLabel("finished", context: [], length: hash.length) { MAC(key: $0, hash: hash, provider: provider) }
+        return transcriptHash.withUnsafeBytes { Self.authenticationCode(finishedKey, length: hash.length, for: $0) { Array($0) } }
     }
 
     /// application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N,
@@ -134,17 +163,18 @@ struct KeyedSecret: @unchecked Sendable {
 
     /// Calls `body` with HMAC(secret, message), computed on the stack; `body` copies what it keeps.
     private func authenticationCode<Result>(for message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        Self.authenticationCode(mac, length: hash.length, for: message, body)
+    }
+
+    /// Calls `body` with the first `length` bytes of HMAC(`mac`'s key, message), computed on
+    /// the stack and cleared after.
+    private static func authenticationCode<Result>(
+        _ mac: MAC, length: Int, for message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
         withUnsafeTemporaryAllocation(byteCount: SuiteHash.sha384.length, alignment: 8) { code in
             defer { code.initializeMemory(as: UInt8.self, repeating: 0) }
-            switch mac {
-            case .sha256(let keyed): keyed.authenticationCode(for: message, into: code)
-            case .sha384(let keyed): keyed.authenticationCode(for: message, into: code)
-            #if BoringSSLProvider
-            case .boringSSLSHA256(let keyed): keyed.authenticationCode(for: message, into: code)
-            case .boringSSLSHA384(let keyed): keyed.authenticationCode(for: message, into: code)
-            #endif
-            }
-            return body(UnsafeRawBufferPointer(rebasing: code[..<hash.length]))
+            mac.authenticationCode(for: message, into: code)
+            return body(UnsafeRawBufferPointer(rebasing: code[..<length]))
         }
     }
 

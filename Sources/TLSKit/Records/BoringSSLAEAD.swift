@@ -18,7 +18,9 @@ import Foundation
 final class BoringSSLAEAD: @unchecked Sendable {
     private let context: UnsafeMutablePointer<EVP_AEAD_CTX>
 
-    init(suite: CipherSuite, key: SymmetricKey) {
+    /// A context under `key` (a `SymmetricKey`, or bytes on the caller's stack), which
+    /// BoringSSL copies into the context.
+    init<Key: ContiguousBytes>(suite: CipherSuite, key: Key) {
         let aead: OpaquePointer
         switch suite {
         case .TLS_CHACHA20_POLY1305_SHA256: aead = CCryptoBoringSSL_EVP_aead_chacha20_poly1305()
@@ -26,12 +28,12 @@ final class BoringSSLAEAD: @unchecked Sendable {
         default: aead = CCryptoBoringSSL_EVP_aead_aes_128_gcm()
         }
         context = .allocate(capacity: 1)
-        let initialised = key.withUnsafeBytes { key in
-            CCryptoBoringSSL_EVP_AEAD_CTX_init(
-                context, aead, key.bindMemory(to: UInt8.self).baseAddress, key.count, RecordAEAD.tagLength, nil)
+        let (initialised, keyLength) = key.withUnsafeBytes { key in
+            (CCryptoBoringSSL_EVP_AEAD_CTX_init(
+                context, aead, key.bindMemory(to: UInt8.self).baseAddress, key.count, RecordAEAD.tagLength, nil), key.count)
         }
         // Only a key of the wrong length fails, and the key schedule makes each suite's length.
-        precondition(initialised == 1, "EVP_AEAD_CTX_init refused a \(key.bitCount)-bit key for \(suite)")
+        precondition(initialised == 1, "EVP_AEAD_CTX_init refused a \(keyLength * 8)-bit key for \(suite)")
     }
 
     /// An AES-256-GCM context with a 16-byte tag, as session tickets are sealed.

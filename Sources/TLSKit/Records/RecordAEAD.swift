@@ -25,12 +25,19 @@ enum RecordAEAD: Sendable {
     static let nonceLength = 12
 
     init(suite: CipherSuite, key: SymmetricKey, provider: CryptoProvider = .default) {
+        self = key.withUnsafeBytes { RecordAEAD(suite: suite, keyBytes: $0, provider: provider) }
+    }
+
+    /// The cipher under the key in `keyBytes`, which it copies: swift-crypto's into a
+    /// `SymmetricKey`, BoringSSL's into its AEAD context.
+    init(suite: CipherSuite, keyBytes: UnsafeRawBufferPointer, provider: CryptoProvider = .default) {
         switch provider.kind {
         case .swiftCrypto:
+            let key = SymmetricKey(data: keyBytes)
             self = suite == .TLS_CHACHA20_POLY1305_SHA256 ? .chaChaPoly(key) : .aesGCM(key)
         #if BoringSSLProvider
         case .boringSSL:
-            self = .boringSSL(BoringSSLAEAD(suite: suite, key: key))
+            self = .boringSSL(BoringSSLAEAD(suite: suite, key: keyBytes))
         #endif
         }
     }

@@ -33,9 +33,12 @@ struct RecordProtection: Sendable {
     /// Protection under a traffic secret whose HMAC is already keyed (the handshake secrets
     /// share theirs with the Finished key), with the record cipher `provider` makes.
     init(suite: CipherSuite, trafficSecret: KeyedSecret, provider: CryptoProvider = .default) {
-        let keys = RecordProtection.trafficKeys(suite: suite, trafficSecret: trafficSecret)
-        aead = RecordAEAD(suite: suite, key: keys.key, provider: provider)
-        iv = keys.iv.withUnsafeBytes { bytes in
+        // Key and IV go from the stack into the cipher and the IV words (RFC 8446 §7.3, as
+        // trafficKeys(suite:trafficSecret:) derives them): neither becomes an object of its own.
+        aead = trafficSecret.withExpandedLabel("key", context: [], length: suite.keyLength) {
+            RecordAEAD(suite: suite, keyBytes: $0, provider: provider)
+        }
+        iv = trafficSecret.withExpandedLabel("iv", context: [], length: RecordAEAD.nonceLength) { bytes in
             (
                 UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)),
                 UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
