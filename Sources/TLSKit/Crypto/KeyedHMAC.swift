@@ -27,25 +27,27 @@ struct KeyedHMAC<H: HMACHashState> {
     private let outer: H
 
     init(key: UnsafeRawBufferPointer) {
-        var block = [UInt8](repeating: 0, count: H.blockByteCount)
-        if key.count > H.blockByteCount {
-            var keyHash = H()
-            keyHash.update(key)
-            block.withUnsafeMutableBytes { keyHash.finalize(into: $0) }
-        } else {
-            block.replaceSubrange(0..<key.count, with: key)
+        // The padded key is built on the stack (a secret is keyed a dozen times per handshake)
+        // and cleared before the stack is given back.
+        (inner, outer) = withUnsafeTemporaryAllocation(byteCount: H.blockByteCount, alignment: 8) { block in
+            defer { block.initializeMemory(as: UInt8.self, repeating: 0) }
+            block.initializeMemory(as: UInt8.self, repeating: 0)
+            if key.count > H.blockByteCount {
+                var keyHash = H()
+                keyHash.update(key)
+                keyHash.finalize(into: block)
+            } else if key.count > 0 {
+                block.baseAddress!.copyMemory(from: key.baseAddress!, byteCount: key.count)
+            }
+            var inner = H()
+            var outer = H()
+            for index in block.indices { block[index] ^= 0x36 }
+            inner.update(UnsafeRawBufferPointer(block))
+            // 0x36 ^ 0x5C: from the inner pad to the outer one.
+            for index in block.indices { block[index] ^= 0x36 ^ 0x5C }
+            outer.update(UnsafeRawBufferPointer(block))
+            return (inner, outer)
         }
-        var inner = H()
-        var outer = H()
-        for index in block.indices { block[index] ^= 0x36 }
-        block.withUnsafeBytes { inner.update($0) }
-        // 0x36 ^ 0x5C: from the inner pad to the outer one.
-        for index in block.indices { block[index] ^= 0x36 ^ 0x5C }
-        block.withUnsafeBytes { outer.update($0) }
-        // The padded key is key material: clear it rather than leave it to the allocator.
-        for index in block.indices { block[index] = 0 }
-        self.inner = inner
-        self.outer = outer
     }
 
     init(key: SymmetricKey) {

@@ -99,7 +99,8 @@ struct KeyedSecret: @unchecked Sendable {
     /// exporter) check them first.
     func expandLabel(_ label: String, context: [UInt8], length: Int) -> SymmetricKey {
         guard length <= hash.length else {
-            return expand(info: KeyedSecret.hkdfLabel(label, context: context, length: length, counter: false), length: length)
+            let info = KeyedSecret.withHKDFLabel(label, context: context, length: length, counter: false) { Array($0) }
+            return expand(info: info, length: length)
         }
         return withExpandedLabel(label, context: context, length: length) { SymmetricKey(data: $0) }
     }
@@ -111,8 +112,7 @@ struct KeyedSecret: @unchecked Sendable {
         _ label: String, context: [UInt8], length: Int, _ body: (UnsafeRawBufferPointer) -> Result
     ) -> Result {
         precondition(length <= hash.length, "HKDF-Expand-Label output longer than one block")
-        let infoAndCounter = KeyedSecret.hkdfLabel(label, context: context, length: length, counter: true)
-        return infoAndCounter.withUnsafeBytes { info in
+        return KeyedSecret.withHKDFLabel(label, context: context, length: length, counter: true) { info in
             authenticationCode(for: info) { body(UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
         }
     }
@@ -186,25 +186,46 @@ struct KeyedSecret: @unchecked Sendable {
     /// The "tls13 " prefix every HkdfLabel label carries (RFC 8446 §7.1).
     private static let labelPrefix: [UInt8] = Array("tls13 ".utf8)
 
-    /// The encoded HkdfLabel, followed by HKDF-Expand's first counter byte 0x01 when `counter`
-    /// is set (the input of T(1), built in one buffer).
-    private static func hkdfLabel(_ label: String, context: [UInt8], length: Int, counter: Bool) -> [UInt8] {
+    /// Calls `body` with the encoded HkdfLabel, followed by HKDF-Expand's first counter byte
+    /// 0x01 when `counter` is set (the input of T(1), built in one buffer), on the stack: this
+    /// runs about twenty times per handshake.
+    private static func withHKDFLabel<Result>(
+        _ label: String, context: [UInt8], length: Int, counter: Bool, _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
         precondition(length > 0 && length <= Int(UInt16.max), "HKDF-Expand-Label length out of range")
         let labelLength = labelPrefix.count + label.utf8.count
         precondition(labelLength <= 255 && context.count <= 255, "HkdfLabel label or context too long")
-        // Built byte by byte rather than with ByteWriter: this runs about twenty times per
-        // handshake, and the writer's length-prefix closures cost more than the bytes.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(4 + labelLength + context.count + 1)
-        bytes.append(UInt8(truncatingIfNeeded: length >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: length))
-        bytes.append(UInt8(labelLength))
-        bytes.append(contentsOf: labelPrefix)
-        bytes.append(contentsOf: label.utf8)
-        bytes.append(UInt8(context.count))
-        bytes.append(contentsOf: context)
-        if counter { bytes.append(1) }
-        return bytes
+        let count = 4 + labelLength + context.count + (counter ? 1 : 0)
+        return withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { buffer in
+            var writer = StackWriter(buffer)
+            writer.append(UInt8(truncatingIfNeeded: length >> 8))
+            writer.append(UInt8(truncatingIfNeeded: length))
+            writer.append(UInt8(labelLength))
+            writer.append(contentsOf: labelPrefix)
+            writer.append(contentsOf: label.utf8)
+            writer.append(UInt8(context.count))
+            writer.append(contentsOf: context)
+            if counter { writer.append(1) }
+            precondition(writer.offset == count, "HkdfLabel of the wrong length")
+            return body(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    /// Fills stack memory front to back.
+    private struct StackWriter {
+        let buffer: UnsafeMutableRawBufferPointer
+        private(set) var offset = 0
+
+        init(_ buffer: UnsafeMutableRawBufferPointer) { self.buffer = buffer }
+
+        mutating func append(_ byte: UInt8) {
+            buffer[offset] = byte
+            offset += 1
+        }
+
+        mutating func append<Bytes: Sequence<UInt8>>(contentsOf bytes: Bytes) {
+            for byte in bytes { append(byte) }
+        }
     }
 }
 
