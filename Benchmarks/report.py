@@ -5,7 +5,8 @@
     Benchmarks/report.py --from run1.txt run2.txt ...        reads saved outputs instead
 
 Prints a Markdown table: each figure's median and its runs, then each target: the figures it
-compares (their medians), and its value, the median of its value in each run, with those values.
+compares (their medians), and its value, the median of its value in each run, with those values;
+a run's value is the median of the target computed on each of its interleaved rounds.
 A figure missing from a run is an error.
 """
 import argparse
@@ -103,14 +104,31 @@ def value(name):
 
 
 def parse(text):
-    figures, units = {}, {}
+    """A run's figures, their units, and its rounds: round number -> {figure: value}, from the
+    `# round R NAME VALUE UNIT` comments (absent in outputs of older benches)."""
+    figures, units, rounds = {}, {}, {}
     for line in text.splitlines():
+        if line.startswith("# round "):
+            number, name, value, _ = line[len("# round "):].split()
+            rounds.setdefault(int(number), {})[name] = float(value)
+            continue
         if not line.strip() or line.startswith("#"):
             continue
         name, value, unit = line.split()
         figures[name] = float(value)
         units[name] = unit
-    return figures, units
+    return figures, units, rounds
+
+
+def run_value(compute, needs, figures, rounds):
+    """A target's value in one run. The bench interleaves the rounds of all figures, so the
+    figures of one round were measured within the same stretch of time: the value is the median
+    of the target computed round by round, which cancels the machine's drift within the run.
+    Without rounds, it is computed from the run's figures."""
+    paired = [values for values in rounds.values() if all(name in values for name in needs)]
+    if not paired:
+        return compute(figures)[0]
+    return statistics.median(compute(values)[0] for values in paired)
 
 
 def run_bench(runs, arguments):
@@ -139,28 +157,28 @@ def main():
     parsed = [parse(text) for text in outputs]
     names = list(parsed[0][0])
     units = parsed[0][1]
-    for index, (figures, _) in enumerate(parsed):
+    for index, (figures, _, _) in enumerate(parsed):
         missing = [name for name in names if name not in figures]
         if missing:
             sys.exit(f"report.py: run {index + 1} lacks {', '.join(missing)}")
 
-    median = {name: statistics.median(figures[name] for figures, _ in parsed) for name in names}
+    median = {name: statistics.median(figures[name] for figures, _, _ in parsed) for name in names}
     print(f"Medians of {len(parsed)} runs.\n")
     print("| figure | median | unit | runs |")
     print("| --- | ---: | --- | --- |")
     for name in names:
-        runs = ", ".join(f"{figures[name]:,.0f}" for figures, _ in parsed)
+        runs = ", ".join(f"{figures[name]:,.0f}" for figures, _, _ in parsed)
         print(f"| {name} | {median[name]:,.0f} | {units[name]} | {runs} |")
 
-    # Each target's value is the median of its value in each run, every run's figures measured
-    # minutes apart at most: the machine's drift between runs then cancels out of each ratio.
+    # Each target's value is the median of its value in each run (see run_value): the machine's
+    # drift between runs then cancels out of each ratio.
     print("\n| target | figures (medians) | value | runs | required | met |")
     print("| --- | --- | ---: | --- | ---: | --- |")
     for description, compute, needs, required, at_least in targets():
         if any(name not in median for name in needs):
             continue
         _, figures = compute(median)
-        per_run = [compute(run)[0] for run, _ in parsed]
+        per_run = [run_value(compute, needs, run, rounds) for run, _, rounds in parsed]
         result = statistics.median(per_run)
 
         def show(value):

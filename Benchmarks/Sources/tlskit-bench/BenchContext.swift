@@ -22,21 +22,39 @@ struct BenchContext {
     }
 }
 
+/// What a benchmark gives once it is set up: values measured at once (sizes, memory), or
+/// rounds for the scheduler in `main` to time.
+enum Measurement {
+    case values([Double])
+    case rounds(Rounds)
+}
+
 /// A measurement that produces one or more figures.
 struct Benchmark {
     /// The names and units of the figures it produces, in output order.
     let figures: [(name: String, unit: String)]
-    /// Measures and returns one value per figure, in the same order.
-    let measure: (BenchContext) throws -> [Double]
+    /// Sets up and returns one value per figure, or the rounds that measure them.
+    let prepare: (BenchContext) throws -> Measurement
 
-    init(_ name: String, _ unit: String, _ measure: @escaping (BenchContext) throws -> Double) {
-        self.figures = [(name, unit)]
-        self.measure = { [try measure($0)] }
+    /// A timed figure, or several a round measures together.
+    init(figures: [(name: String, unit: String)], rounds: @escaping (BenchContext) throws -> Rounds) {
+        self.figures = figures
+        self.prepare = { .rounds(try rounds($0)) }
     }
 
-    init(figures: [(name: String, unit: String)], measure: @escaping (BenchContext) throws -> [Double]) {
+    init(_ name: String, _ unit: String, _ rounds: @escaping (BenchContext) throws -> Rounds) {
+        self.init(figures: [(name, unit)], rounds: rounds)
+    }
+
+    /// Figures measured once, not timed.
+    init(figures: [(name: String, unit: String)], values: @escaping (BenchContext) throws -> [Double]) {
         self.figures = figures
-        self.measure = measure
+        self.prepare = { .values(try values($0)) }
+    }
+
+    private init(figures: [(name: String, unit: String)], prepare: @escaping (BenchContext) throws -> Measurement) {
+        self.figures = figures
+        self.prepare = prepare
     }
 }
 
@@ -45,22 +63,21 @@ extension Benchmark {
     static let all: [Benchmark] = tlskit(core: "tlskit", nio: "tlskitnio", provider: .swiftCrypto) + [
         Benchmark("niossl_full_hs_x25519", "hs/s") { try NIOFigures.fullHandshakes($0, .niossl($0.pki)) },
         Benchmark(figures: [("niossl_full_hs_x25519_server_side", "hs/s"), ("niossl_full_hs_x25519_client_side", "hs/s")]) {
-            let sides = try NIOFigures.fullHandshakeSides($0, .niossl($0.pki))
-            return [sides.server, sides.client]
+            try NIOFigures.fullHandshakeSides($0, .niossl($0.pki))
         },
         Benchmark("niossl_full_hs_x25519mlkem768", "hs/s") {
             try NIOFigures.fullHandshakes($0, .niossl($0.pki, group: .X25519MLKEM768))
         },
         Benchmark("niossl_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .niossl($0.pki)) },
         Benchmark("nio_harness_bulk_16k", "MB/s", NIOFigures.harnessBulk),
-        Benchmark(figures: [("tlskit_wire_full_hs_x25519_client_bytes", "bytes"), ("tlskit_wire_full_hs_x25519_server_bytes", "bytes")]) {
-            try CoreFigures.wireBytes($0, group: .x25519)
-        },
-        Benchmark(figures: [
-            ("tlskit_wire_full_hs_x25519mlkem768_client_bytes", "bytes"), ("tlskit_wire_full_hs_x25519mlkem768_server_bytes", "bytes"),
-        ]) {
-            try CoreFigures.wireBytes($0, group: .X25519MLKEM768)
-        },
+        Benchmark(
+            figures: [("tlskit_wire_full_hs_x25519_client_bytes", "bytes"), ("tlskit_wire_full_hs_x25519_server_bytes", "bytes")],
+            values: { try CoreFigures.wireBytes($0, group: .x25519) }),
+        Benchmark(
+            figures: [
+                ("tlskit_wire_full_hs_x25519mlkem768_client_bytes", "bytes"), ("tlskit_wire_full_hs_x25519mlkem768_server_bytes", "bytes"),
+            ],
+            values: { try CoreFigures.wireBytes($0, group: .X25519MLKEM768) }),
         Benchmark("openssl_full_hs_notickets", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 0) },
         Benchmark("openssl_full_hs_x25519", "hs/s") { try OpenSSLFigures.fullHandshakes($0, ticketCount: 2) },
         Benchmark("openssl_resumed_hs_psk_dhe", "hs/s", OpenSSLFigures.resumedHandshakes),
@@ -79,8 +96,7 @@ extension Benchmark {
             Benchmark("\(core)_full_hs_notickets", "hs/s") { try CoreFigures.fullHandshakes($0, ticketCount: 0) },
             Benchmark("\(core)_full_hs_x25519", "hs/s") { try CoreFigures.fullHandshakes($0, ticketCount: 2) },
             Benchmark(figures: [("\(core)_full_hs_x25519_server_side", "hs/s"), ("\(core)_full_hs_x25519_client_side", "hs/s")]) {
-                let sides = try CoreFigures.fullHandshakeSides($0)
-                return [sides.server, sides.client]
+                CoreFigures.fullHandshakeSides($0)
             },
             Benchmark("\(core)_full_hs_x25519mlkem768", "hs/s") {
                 try CoreFigures.fullHandshakes($0.using(group: .X25519MLKEM768), ticketCount: 2)
@@ -89,18 +105,15 @@ extension Benchmark {
             Benchmark("\(core)_resumed_hs_0rtt", "hs/s", CoreFigures.zeroRTTResumptions),
             Benchmark("\(core)_bulk_aes128gcm_16k", "MB/s") { try CoreFigures.bulk($0, suite: .TLS_AES_128_GCM_SHA256) },
             Benchmark("\(core)_bulk_chacha20poly1305_16k", "MB/s") { try CoreFigures.bulk($0, suite: .TLS_CHACHA20_POLY1305_SHA256) },
-            Benchmark(figures: [("\(core)_mem_server_rss_per_conn", "bytes"), ("\(core)_mem_server_heap_per_conn", "bytes")]) {
-                let memory = try MemoryFigures.idleConnections($0, keepClients: false)
-                return [memory.residentBytes, memory.heapBytes]
-            },
-            Benchmark(figures: [("\(core)_mem_pair_rss_per_conn", "bytes"), ("\(core)_mem_pair_heap_per_conn", "bytes")]) {
-                let memory = try MemoryFigures.idleConnections($0, keepClients: true)
-                return [memory.residentBytes, memory.heapBytes]
-            },
+            Benchmark(
+                figures: [("\(core)_mem_server_rss_per_conn", "bytes"), ("\(core)_mem_server_heap_per_conn", "bytes")],
+                values: { try MemoryFigures.idleConnections($0, keepClients: false).values }),
+            Benchmark(
+                figures: [("\(core)_mem_pair_rss_per_conn", "bytes"), ("\(core)_mem_pair_heap_per_conn", "bytes")],
+                values: { try MemoryFigures.idleConnections($0, keepClients: true).values }),
             Benchmark("\(nio)_full_hs_x25519", "hs/s") { try NIOFigures.fullHandshakes($0, .tlskit($0.tlskit)) },
             Benchmark(figures: [("\(nio)_full_hs_x25519_server_side", "hs/s"), ("\(nio)_full_hs_x25519_client_side", "hs/s")]) {
-                let sides = try NIOFigures.fullHandshakeSides($0, .tlskit($0.tlskit))
-                return [sides.server, sides.client]
+                NIOFigures.fullHandshakeSides($0, .tlskit($0.tlskit))
             },
             Benchmark("\(nio)_full_hs_x25519mlkem768", "hs/s") {
                 let context = $0.using(group: .X25519MLKEM768)
@@ -112,7 +125,7 @@ extension Benchmark {
 
     /// The same benchmark measured on a context whose TLSKit uses `provider`.
     func using(_ provider: CryptoProvider) -> Benchmark {
-        let measure = self.measure
-        return Benchmark(figures: figures) { try measure($0.using(provider)) }
+        let prepare = self.prepare
+        return Benchmark(figures: figures, prepare: { try prepare($0.using(provider)) })
     }
 }

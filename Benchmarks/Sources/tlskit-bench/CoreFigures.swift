@@ -4,10 +4,10 @@ import TLSKit
 /// handed between them in memory.
 enum CoreFigures {
     /// New connections each time, full handshake; with tickets, the client stores them.
-    static func fullHandshakes(_ context: BenchContext, ticketCount: Int) throws -> Double {
+    static func fullHandshakes(_ context: BenchContext, ticketCount: Int) throws -> Rounds {
         let server = context.tlskit.serverConfiguration(ticketCount: ticketCount)
         let client = context.tlskit.clientConfiguration(sessionStore: StoreOnlySessionStore())
-        return try context.budget.medianRate { nanoseconds in
+        return Rounds.rate { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 let pair = try TLSKitPair.handshake(client: client, server: server)
                 guard pair.client.receivedTicketCount == ticketCount, pair.client.negotiatedParameters?.isResumed == false,
@@ -33,22 +33,22 @@ enum CoreFigures {
     }
 
     /// The default full handshake (2 tickets), counting only the time inside each side's calls.
-    /// Returns hs/s for the client side and the server side.
-    static func fullHandshakeSides(_ context: BenchContext) throws -> (client: Double, server: Double) {
+    /// Each round gives hs/s for the server side and the client side.
+    static func fullHandshakeSides(_ context: BenchContext) -> Rounds {
         let server = context.tlskit.serverConfiguration()
         let client = context.tlskit.clientConfiguration(sessionStore: StoreOnlySessionStore())
-        return try context.budget.sideRates { times in _ = try TLSKitPair.handshake(client: client, server: server, meter: &times) }
+        return Rounds.sides { times in _ = try TLSKitPair.handshake(client: client, server: server, meter: &times) }
     }
 
     /// Each connection resumes (psk_dhe_ke) with a ticket from an earlier one and receives
     /// one new ticket, so the client's store never runs dry.
-    static func resumedHandshakes(_ context: BenchContext) throws -> Double {
+    static func resumedHandshakes(_ context: BenchContext) throws -> Rounds {
         let server = context.tlskit.serverConfiguration()
         var client = context.tlskit.clientConfiguration(sessionStore: InMemoryClientSessionStore())
         client.resumptionModes = [.pskWithKeyExchange]
         // A full handshake first fills the store with two tickets.
         _ = try TLSKitPair.handshake(client: client, server: server)
-        return try context.budget.medianRate { nanoseconds in
+        return Rounds.rate { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 let pair = try TLSKitPair.handshake(client: client, server: server)
                 guard pair.client.negotiatedParameters?.isResumed == true, pair.client.receivedTicketCount == 1 else {
@@ -61,7 +61,7 @@ enum CoreFigures {
     /// Resumptions as `resumedHandshakes` makes them, each also carrying 1 KiB of early data
     /// (0-RTT) that the server accepts and reads: the client's ClientHello is followed by the
     /// early records and, after the server's flight, by EndOfEarlyData under the early key.
-    static func zeroRTTResumptions(_ context: BenchContext) throws -> Double {
+    static func zeroRTTResumptions(_ context: BenchContext) throws -> Rounds {
         let replayGuard = BenchReplayGuard()
         var server = context.tlskit.serverConfiguration()
         server.maximumEarlyDataSize = UInt32(ZeroRTT.earlyData.count)
@@ -80,7 +80,7 @@ enum CoreFigures {
                 description: "expected \(ZeroRTT.earlyData.count) bytes of early data accepted and read, "
                     + "got \(first.earlyBytesRead) (client: \(first.client.earlyDataStatus))")
         }
-        return try context.budget.medianRate { nanoseconds in
+        return Rounds.rate { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 let pair = try TLSKitPair.handshake(client: client, server: server, earlyData: ZeroRTT.earlyData, replayGuard: replayGuard)
                 guard pair.earlyBytesRead == ZeroRTT.earlyData.count, pair.client.receivedTicketCount == 1 else {
@@ -91,7 +91,7 @@ enum CoreFigures {
     }
 
     /// MB/s of the client writing 64 × 16 KiB and the server reading them, on one connection.
-    static func bulk(_ context: BenchContext, suite: CipherSuite) throws -> Double {
+    static func bulk(_ context: BenchContext, suite: CipherSuite) throws -> Rounds {
         let pair = try TLSKitPair.handshake(
             client: context.tlskit.clientConfiguration(suite: suite, sessionStore: nil),
             server: context.tlskit.serverConfiguration(suite: suite))
@@ -99,11 +99,10 @@ enum CoreFigures {
             throw TLSKitPair.Failure(description: "the handshake did not agree on \(suite)")
         }
         let chunk = Bulk.chunk
-        let iterations = try context.budget.medianRate { nanoseconds in
+        return Rounds.rate { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 try pair.transfer(chunk, count: Bulk.recordsPerIteration)
             }
-        }
-        return Bulk.megabytesPerSecond(iterations: iterations)
+        }.map { Bulk.megabytesPerSecond(iterations: $0) }
     }
 }

@@ -122,8 +122,8 @@ struct HandlerFactory {
 /// The figures measured the same way for both libraries.
 enum NIOFigures {
     /// New channels and handlers each time, full handshake; teardown is not timed.
-    static func fullHandshakes(_ context: BenchContext, _ factory: HandlerFactory) throws -> Double {
-        try context.budget.medianRate { nanoseconds in
+    static func fullHandshakes(_ context: BenchContext, _ factory: HandlerFactory) throws -> Rounds {
+        Rounds.rate { nanoseconds in
             try Budget.iterationsPerTimedSecond(for: nanoseconds) {
                 let start = Monotonic.now()
                 let pair = try factory.connect()
@@ -135,42 +135,38 @@ enum NIOFigures {
     }
 
     /// The same handshakes, counting only the time spent in each side's channel operations
-    /// (see `EmbeddedPair.connect`). Returns hs/s for the client side and the server side.
-    static func fullHandshakeSides(_ context: BenchContext, _ factory: HandlerFactory) throws -> (client: Double, server: Double) {
-        try context.budget.sideRates { times in try EmbeddedPair.connect(factory, meter: &times).close() }
+    /// (see `EmbeddedPair.connect`). Each round gives hs/s for the server side and the client side.
+    static func fullHandshakeSides(_ context: BenchContext, _ factory: HandlerFactory) -> Rounds {
+        Rounds.sides { times in try EmbeddedPair.connect(factory, meter: &times).close() }
     }
 
     /// MB/s of 64 × 16 KiB written by the client and read by the server, on one channel pair.
     /// The bulk figure's harness alone: the same channels and transfer with no TLS handler,
     /// so that what a handler adds to `*nio*_bulk_*` can be told from what moving buffers
     /// between `EmbeddedChannel`s costs.
-    static func harnessBulk(_ context: BenchContext) throws -> Double {
+    static func harnessBulk(_ context: BenchContext) throws -> Rounds {
         let loop = EmbeddedEventLoop()
         let clientProbe = PipelineProbe(isHandshakeCompletion: { _ in false })
         let serverProbe = PipelineProbe(isHandshakeCompletion: { _ in false })
         let pair = EmbeddedPair(
             client: EmbeddedChannel(handler: clientProbe, loop: loop), server: EmbeddedChannel(handler: serverProbe, loop: loop),
             clientProbe: clientProbe, serverProbe: serverProbe)
-        defer { pair.close() }
         // A record's worth per write, as the TLS handlers send it.
         let chunk = ByteBuffer(bytes: Bulk.chunk)
-        let iterations = try context.budget.medianRate { nanoseconds in
+        return Rounds.rate(finish: pair.close) { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 try pair.transfer(chunk, count: Bulk.recordsPerIteration)
             }
-        }
-        return Bulk.megabytesPerSecond(iterations: iterations)
+        }.map { Bulk.megabytesPerSecond(iterations: $0) }
     }
 
-    static func bulk(_ context: BenchContext, _ factory: HandlerFactory) throws -> Double {
+    static func bulk(_ context: BenchContext, _ factory: HandlerFactory) throws -> Rounds {
         let pair = try factory.connect()
-        defer { pair.close() }
         let chunk = ByteBuffer(bytes: Bulk.chunk)
-        let iterations = try context.budget.medianRate { nanoseconds in
+        return Rounds.rate(finish: pair.close) { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 try pair.transfer(chunk, count: Bulk.recordsPerIteration)
             }
-        }
-        return Bulk.megabytesPerSecond(iterations: iterations)
+        }.map { Bulk.megabytesPerSecond(iterations: $0) }
     }
 }

@@ -5,6 +5,9 @@ enum MemoryFigures {
     struct PerConnection {
         var residentBytes: Double
         var heapBytes: Double
+
+        /// As the figures give them: resident bytes, then heap bytes.
+        var values: [Double] { [residentBytes, heapBytes] }
     }
 
     /// Establishes `--connections` pairs with the default set-up (2 tickets, which the client

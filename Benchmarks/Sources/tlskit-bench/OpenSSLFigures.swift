@@ -26,9 +26,9 @@ enum OpenSSLFigures {
     }
 
     /// New connections each time, full handshake; the client reads `ticketCount` tickets.
-    static func fullHandshakes(_ context: BenchContext, ticketCount: Int) throws -> Double {
+    static func fullHandshakes(_ context: BenchContext, ticketCount: Int) throws -> Rounds {
         let reference = try Reference(pki: context.pki, ticketCount: ticketCount)
-        return try context.budget.medianRate { nanoseconds in
+        return Rounds.rate { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 let tickets = osslref_full_handshake(reference.pointer)
                 guard tickets == ticketCount else {
@@ -40,12 +40,12 @@ enum OpenSSLFigures {
 
     /// Each connection resumes (psk_dhe_ke, OpenSSL's default) with the newest ticket and
     /// receives one new ticket.
-    static func resumedHandshakes(_ context: BenchContext) throws -> Double {
+    static func resumedHandshakes(_ context: BenchContext) throws -> Rounds {
         let reference = try Reference(pki: context.pki, ticketCount: 2)
         guard osslref_full_handshake(reference.pointer) == 2 else {
             throw TLSKitPair.Failure(description: "OpenSSL: the first full handshake failed")
         }
-        return try context.budget.medianRate { nanoseconds in
+        return Rounds.rate { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 let tickets = osslref_resumed_handshake(reference.pointer)
                 guard tickets == 1 else {
@@ -56,19 +56,17 @@ enum OpenSSLFigures {
     }
 
     /// MB/s of the client writing 64 × 16 KiB and the server reading them, on one connection.
-    static func bulk(_ context: BenchContext) throws -> Double {
+    static func bulk(_ context: BenchContext) throws -> Rounds {
         let reference = try Reference(pki: context.pki, ticketCount: 0)
         guard let connection = osslref_connect(reference.pointer) else {
             throw TLSKitPair.Failure(description: "OpenSSL: the bulk connection failed")
         }
-        defer { osslref_close(connection) }
-        let iterations = try context.budget.medianRate { nanoseconds in
+        return Rounds.rate(finish: { osslref_close(connection) }) { nanoseconds in
             try Budget.iterationsPerSecond(for: nanoseconds) {
                 guard osslref_transfer(connection, Bulk.chunk, Bulk.chunk.count, Int32(Bulk.recordsPerIteration)) == 0 else {
                     throw TLSKitPair.Failure(description: "OpenSSL: the transfer failed")
                 }
             }
-        }
-        return Bulk.megabytesPerSecond(iterations: iterations)
+        }.map { Bulk.megabytesPerSecond(iterations: $0) }
     }
 }

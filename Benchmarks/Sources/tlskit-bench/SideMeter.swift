@@ -28,12 +28,12 @@ struct SideTimes: SideMeter {
     }
 }
 
-extension Budget {
+extension Rounds {
     /// Handshakes per second of each side's own time: `handshake` runs back to back for each
-    /// round, adding the time spent in each side's calls to the meter it is given. Returns the
-    /// medians for the client side and the server side.
-    func sideRates(_ handshake: (inout SideTimes) throws -> Void) throws -> (client: Double, server: Double) {
-        let rates = try medianRates(count: 2) { nanoseconds in
+    /// round, adding the time spent in each side's calls to the meter it is given. A round's
+    /// rates are the server side's and then the client side's, the order the figures are named in.
+    static func sides(_ handshake: @escaping (inout SideTimes) throws -> Void) -> Rounds {
+        Rounds { nanoseconds in
             var times = SideTimes()
             var count = 0
             let start = Monotonic.now()
@@ -42,10 +42,9 @@ extension Budget {
                 count += 1
             } while Monotonic.now() - start < nanoseconds
             return [
-                Double(count) / (Double(times.clientNanoseconds) / 1e9),
                 Double(count) / (Double(times.serverNanoseconds) / 1e9),
+                Double(count) / (Double(times.clientNanoseconds) / 1e9),
             ]
         }
-        return (rates[0], rates[1])
     }
 }

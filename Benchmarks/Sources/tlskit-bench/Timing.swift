@@ -10,36 +10,21 @@ enum Monotonic {
     }
 }
 
-/// How a figure spends its time: a short warm-up, then several timed rounds whose median is
-/// reported, all within the `--seconds` budget.
+/// How the run spends its time. Every figure gets a short warm-up, then `rounds` timed rounds
+/// whose median is reported; the rounds of all figures are interleaved (round 1 of every
+/// figure, then round 2 of every figure, …), so that a figure and the reference it is compared
+/// with sample the same minutes of the machine rather than two different ones.
 struct Budget {
     /// Timed rounds; the median of their rates is the figure.
     static let rounds = 5
     /// Share of the budget spent warming up (caches, allocator, lazy initialisation).
     static let warmUpShare = 0.1
 
+    /// Each figure's share of the run, warm-up included.
     let seconds: Double
 
     var warmUpNanoseconds: UInt64 { UInt64(seconds * Self.warmUpShare * 1e9) }
     var roundNanoseconds: UInt64 { UInt64(seconds * (1 - Self.warmUpShare) / Double(Self.rounds) * 1e9) }
-
-    /// Runs `round` once to warm up and then `rounds` times, each given its duration in
-    /// nanoseconds, and returns the median of the rates the timed rounds return.
-    func medianRate(_ round: (_ nanoseconds: UInt64) throws -> Double) rethrows -> Double {
-        try medianRates(count: 1) { [try round($0)] }[0]
-    }
-
-    /// The same for rounds that measure `count` rates at once: the median of each.
-    func medianRates(count: Int, _ round: (_ nanoseconds: UInt64) throws -> [Double]) rethrows -> [Double] {
-        _ = try round(warmUpNanoseconds)
-        var rates = [[Double]](repeating: [], count: count)
-        for _ in 0..<Self.rounds {
-            let measured = try round(roundNanoseconds)
-            precondition(measured.count == count, "a round measured \(measured.count) rates, not \(count)")
-            for index in 0..<count { rates[index].append(measured[index]) }
-        }
-        return rates.map(median)
-    }
 
     /// Repeats `iteration` for at least `nanoseconds` (and at least once) and returns
     /// iterations per second.
@@ -78,4 +63,27 @@ func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     let middle = sorted.count / 2
     return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/// A figure's timed part, prepared once and run round by round by the scheduler in `main`.
+struct Rounds {
+    /// Measures for at least the nanoseconds given and returns one rate per figure.
+    let round: (_ nanoseconds: UInt64) throws -> [Double]
+    /// Turns a round's rates into the figures' values (iterations per second into MB/s, say).
+    var values: ([Double]) -> [Double] = { $0 }
+    /// Releases what the rounds kept (connections, channels) once every round has run.
+    var finish: () -> Void = {}
+
+    /// One figure whose rate a round measures; `finish` releases what `round` keeps.
+    static func rate(finish: @escaping () -> Void = {}, _ round: @escaping (_ nanoseconds: UInt64) throws -> Double) -> Rounds {
+        Rounds(round: { [try round($0)] }, finish: finish)
+    }
+
+    /// The same rounds, with each value turned by `transform`.
+    func map(_ transform: @escaping (Double) -> Double) -> Rounds {
+        var mapped = self
+        let values = self.values
+        mapped.values = { values($0).map(transform) }
+        return mapped
+    }
 }

@@ -57,18 +57,7 @@ if selected.isEmpty {
 }
 Report.comment(
     "tlskit-bench: TLS 1.3, x25519, TLS_AES_128_GCM_SHA256 (unless named), ECDSA P-256 leaf and root; "
-        + "\(options.seconds) s per figure, median of \(Budget.rounds) rounds; \(options.connections) connections for memory; "
-        + "reference \(OpenSSLFigures.version)")
-var failed = false
-for benchmark in selected {
-    do {
-        let values = try benchmark.measure(context)
-        for (figure, value) in zip(benchmark.figures, values) where options.selects(figure.name) {
-            Report.figure(Figure(name: figure.name, value: value, unit: figure.unit))
-        }
-    } catch {
-        failed = true
-        Report.error("\(benchmark.figures.map(\.name).joined(separator: ", ")) failed: \(error)")
-    }
-}
-exit(failed ? 1 : 0)
+        + "\(options.seconds) s per figure, median of \(Budget.rounds) rounds, the rounds of all figures interleaved; "
+        + "\(options.connections) connections for memory; reference \(OpenSSLFigures.version)")
+let schedule = Schedule(selected, context: context)
+exit(schedule.run() ? 0 : 1)
