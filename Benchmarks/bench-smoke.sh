@@ -103,6 +103,12 @@ done <<<"$expected"
     echo "bench-smoke: --profile-resumptions failed" >&2
     status=1
 }
+for library in tlskit niossl; do
+    "$bin" --profile-iterations 3 --profile-nio "$library" >/dev/null || {
+        echo "bench-smoke: --profile-nio $library failed" >&2
+        status=1
+    }
+done
 
 if [ "$status" = 0 ]; then
     echo "bench-smoke: $(wc -l <<<"$expected") figures present"

@@ -1,7 +1,8 @@
 /// What the command line asked for.
 ///
 ///     tlskit-bench [--seconds S] [--only LIST] [--connections N]
-///                  [--profile-iterations N [--profile-resumptions] [--profile-boringssl]]
+///                  [--profile-iterations N [--profile-resumptions] [--profile-boringssl]
+///                   [--profile-nio tlskit|niossl]]
 ///                  [--list] [--primitives]
 struct Options {
     /// Time budget of each figure, warm-up included.
@@ -16,6 +17,9 @@ struct Options {
     var profileResumptions = false
     /// With `profileIterations`: on the opt-in BoringSSL crypto provider instead of the default.
     var profileBoringSSL = false
+    /// With `profileIterations`: full handshakes through NIO's `EmbeddedChannel`s, with
+    /// TLSKit's handlers (`nio`) or swift-nio-ssl's (`niossl`).
+    var profileNIO: String?
     /// Print the figure names and exit.
     var listOnly = false
     /// Print what single swift-crypto calls cost (comments) and exit.
@@ -23,7 +27,8 @@ struct Options {
 
     static let usage = """
         usage: tlskit-bench [--seconds S] [--only NAME[,NAME...]] [--connections N]
-                            [--profile-iterations N [--profile-resumptions] [--profile-boringssl]]
+                            [--profile-iterations N [--profile-resumptions] [--profile-boringssl]
+                             [--profile-nio tlskit|niossl]]
                             [--list] [--primitives]
           --seconds S              time budget of each figure (default 2)
           --only LIST              comma-separated figure names or name prefixes
@@ -31,6 +36,8 @@ struct Options {
           --profile-iterations N   run exactly N full handshakes (tlskit, no tickets) for a profiler
           --profile-resumptions    with --profile-iterations: N resumptions (one new ticket each)
           --profile-boringssl      with --profile-iterations: on the BoringSSL crypto provider
+          --profile-nio LIBRARY    with --profile-iterations: N full handshakes through NIO with
+                                   TLSKit's handlers (tlskit) or swift-nio-ssl's (niossl)
           --list                   print the figure names and units
           --primitives             print what single swift-crypto calls cost, as comments
         """
@@ -68,6 +75,12 @@ struct Options {
                 profileResumptions = true
             case "--profile-boringssl":
                 profileBoringSSL = true
+            case "--profile-nio":
+                let library = try value(for: argument)
+                guard library == "tlskit" || library == "niossl" else {
+                    throw UsageError(description: "--profile-nio takes tlskit or niossl")
+                }
+                profileNIO = library
             case "--list":
                 listOnly = true
             case "--primitives":

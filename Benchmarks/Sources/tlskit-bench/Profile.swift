@@ -27,3 +27,14 @@ func profileResumptions(_ context: BenchContext, iterations: Int) throws {
         }
     }
 }
+
+/// Exactly `iterations` full handshakes over `EmbeddedChannel`s as `*nio_full_hs_x25519` makes
+/// them (2 tickets, channels closed after each), with TLSKit's handlers or, with `reference`,
+/// swift-nio-ssl's: what the NIO adapter and the harness add to the core's work.
+@inline(never)
+func profileNIOHandshakes(_ context: BenchContext, iterations: Int, reference: Bool) throws {
+    let factory = reference ? try HandlerFactory.niossl(context.pki) : HandlerFactory.tlskit(context.tlskit)
+    for _ in 0..<iterations {
+        try factory.connect().close()
+    }
+}

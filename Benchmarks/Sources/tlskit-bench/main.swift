@@ -36,7 +36,10 @@ do {
 if let iterations = options.profileIterations {
     let context = options.profileBoringSSL ? context.using(.boringSSL) : context
     do {
-        if options.profileResumptions {
+        if let library = options.profileNIO {
+            try profileNIOHandshakes(context, iterations: iterations, reference: library == "niossl")
+            Report.comment("profile: \(iterations) full handshakes through NIO (\(library) handlers)")
+        } else if options.profileResumptions {
             try profileResumptions(context, iterations: iterations)
             Report.comment("profile: \(iterations) resumptions (tlskit, psk_dhe_ke, one new ticket each)")
         } else {
