@@ -16,11 +16,8 @@ public final class ConnectionCore {
     private var writeProtection: RecordProtection?
     private var outbound: [UInt8] = []
     private var pendingHandshake: [UInt8] = []
-    /// Decrypted application data not yet read, oldest first: large records as slices of what
-    /// the AEAD returned, anything else copied together (see ``bufferPlaintext(_:decryptedLength:)``).
-    private var plaintext: [Data] = []
-    private var plaintextCount = 0
-    private var lastPlaintextPieceIsCopy = false
+    /// Decrypted application data not yet read.
+    private var plaintext = PlaintextQueue()
     private var events: [TLSEvent] = []
     private var output: HandshakeOutput
     private let keyLog: KeyLogCallback?
@@ -195,29 +192,22 @@ public final class ConnectionCore {
 
     /// Takes the application data received so far, or nil if there is none.
     func readApplicationData() -> [UInt8]? {
-        guard plaintextCount > 0 else { return nil }
+        guard plaintext.count > 0 else { return nil }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(plaintextCount)
+        bytes.reserveCapacity(plaintext.count)
         readApplicationData { bytes.append(contentsOf: $0) }
         return bytes
     }
 
     /// The number of application data bytes received and not yet read.
-    var readableApplicationDataCount: Int { plaintextCount }
+    var readableApplicationDataCount: Int { plaintext.count }
 
     /// Takes the application data received so far without copying it first: `body` is
     /// called with each contiguous piece in order (a full record, or small records gathered
     /// together) and must copy what it keeps. Returns the number of bytes handed over, 0 when there were none.
     @discardableResult
     func readApplicationData(_ body: (UnsafeRawBufferPointer) -> Void) -> Int {
-        let count = plaintextCount
-        // Idle connections hold no plaintext buffers.
-        let pieces = plaintext
-        plaintext = []
-        plaintextCount = 0
-        lastPlaintextPieceIsCopy = false
-        for piece in pieces { piece.withUnsafeBytes(body) }
-        return count
+        plaintext.removeAll(body)
     }
 
     /// Takes the early data received so far, or nil if there is none (server).
@@ -420,8 +410,8 @@ extension ConnectionCore {
                 if remainingEarlyData != nil { return try receiveEarlyData(content) }
                 guard isHandshakeComplete else { throw TLSError(.unexpectedMessage("application data during the handshake")) }
                 guard try countApplicationData(content.count) else { return }
-                bufferPlaintext(content, decryptedLength: decryptedLength)
-                guard plaintextCount <= limits.maximumBufferedPlaintext else {
+                plaintext.append(content, decryptedLength: decryptedLength)
+                guard plaintext.count <= limits.maximumBufferedPlaintext else {
                     throw TLSError(.limitExceeded("more than \(limits.maximumBufferedPlaintext) bytes of unread application data", alert: .internalError))
                 }
             default: throw TLSError(.unexpectedMessage("inner content type \(type.rawValue)"))
@@ -517,36 +507,8 @@ extension ConnectionCore {
         return true
     }
 
-    /// A record's content at least this long, with at most ``maximumSharedWaste`` bytes of
-    /// padding, is kept in the buffer the AEAD returned; shorter or padded content is copied.
-    static let minimumSharedPiece = 4_096
-    static let maximumSharedWaste = 256
-    /// Copied content is gathered into pieces of up to this many bytes.
-    static let gatheredPieceSize = 16_384
-
-    /// Keeps decrypted application data until the application reads it. Sharing the AEAD's
-    /// buffer saves a copy for full records, but the buffer holds the record's padding too: a
-    /// peer sending one content byte and 16 KiB of padding per record would make the memory
-    /// held grow 16,000 times faster than ``ConnectionLimits/maximumBufferedPlaintext``
-    /// counts. So only large, barely padded records are shared; the rest is copied, small
-    /// records gathered together, and what is held stays within a few percent of the count.
-    private func bufferPlaintext(_ content: Data, decryptedLength: Int) {
-        defer { plaintextCount += content.count }
-        if content.count >= Self.minimumSharedPiece && decryptedLength - content.count <= Self.maximumSharedWaste {
-            plaintext.append(content)
-            lastPlaintextPieceIsCopy = false
-        } else if lastPlaintextPieceIsCopy, plaintext[plaintext.count - 1].count + content.count <= Self.gatheredPieceSize {
-            plaintext[plaintext.count - 1].append(content)
-        } else {
-            // Data(UnsafeRawBufferPointer) copies exactly these bytes; Data(content) could share
-            // the record's buffer.
-            plaintext.append(content.withUnsafeBytes { Data($0) })
-            lastPlaintextPieceIsCopy = true
-        }
-    }
-
     /// How many pieces the unread application data is held in (for tests).
-    var bufferedPlaintextPieceCount: Int { plaintext.count }
+    var bufferedPlaintextPieceCount: Int { plaintext.pieceCount }
 
     /// Counts a record that carried nothing (ConnectionLimits.maximumEmptyRecordsInARow).
     private func countEmptyRecord() throws {
