@@ -201,11 +201,10 @@ struct KeyedSecret: @unchecked Sendable {
             writer.append(UInt8(truncatingIfNeeded: length >> 8))
             writer.append(UInt8(truncatingIfNeeded: length))
             writer.append(UInt8(labelLength))
-            labelPrefix.withUnsafeBytes { writer.append(contentsOf: $0) }
-            var label = label
-            label.withUTF8 { writer.append(contentsOf: UnsafeRawBufferPointer($0)) }
+            writer.append(contentsOf: labelPrefix)
+            writer.append(contentsOf: label.utf8)
             writer.append(UInt8(context.count))
-            context.withUnsafeBytes { writer.append(contentsOf: $0) }
+            writer.append(contentsOf: context)
             if counter { writer.append(1) }
             precondition(writer.offset == count, "HkdfLabel of the wrong length")
             return body(UnsafeRawBufferPointer(buffer))
@@ -224,12 +223,8 @@ struct KeyedSecret: @unchecked Sendable {
             offset += 1
         }
 
-        /// One copy, not a byte at a time: this builds about twenty labels per handshake.
-        mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
-            precondition(bytes.count <= buffer.count - offset, "HkdfLabel overflows its buffer")
-            guard let source = bytes.baseAddress else { return }
-            (buffer.baseAddress! + offset).copyMemory(from: source, byteCount: bytes.count)
-            offset += bytes.count
+        mutating func append<Bytes: Sequence<UInt8>>(contentsOf bytes: Bytes) {
+            for byte in bytes { append(byte) }
         }
     }
 }
