@@ -332,7 +332,7 @@ public final class ConnectionCore {
     private func fail<Role: ConnectionRole>(_ error: TLSError, role: Role) {
         guard failure == nil else { return }
         failure = error
-        output.removeAll()
+        output.removeAll(keepingCapacity: false)
         pendingHandshake = []
         pendingPeerVerification = nil
         pendingEarlyDataReplayCheck = nil
@@ -510,6 +510,9 @@ extension ConnectionCore {
     /// How many pieces the unread application data is held in (for tests).
     var bufferedPlaintextPieceCount: Int { plaintext.pieceCount }
 
+    /// Room held for handshake actions and unsent handshake bytes (for tests).
+    var heldHandshakeCapacity: (actions: Int, bytes: Int) { (output.actionCapacity, pendingHandshake.capacity) }
+
     /// Counts a record that carried nothing (ConnectionLimits.maximumEmptyRecordsInARow).
     private func countEmptyRecord() throws {
         emptyRecordsInARow += 1
@@ -574,10 +577,16 @@ extension ConnectionCore {
     }
 
     private func applyOutput<Role: ConnectionRole>(role: Role) {
+        // The messages a step sends are gathered into records between key changes: room for
+        // all that is left of them whenever gathering starts, rather than growing the buffer
+        // message by message (a server's first flight would reallocate it three times).
+        var unsentBytes = output.sentByteCount
         for action in output.actions {
             switch action {
             case .send(let bytes):
+                if pendingHandshake.isEmpty { pendingHandshake.reserveCapacity(unsentBytes) }
                 pendingHandshake.append(contentsOf: bytes)
+                unsentBytes -= bytes.count
             case .sendChangeCipherSpec:
                 flushHandshake()
                 RecordFramer.appendPlaintext(contentType: .changeCipherSpec, content: [1], into: &outbound)
@@ -618,7 +627,9 @@ extension ConnectionCore {
                 pendingPeerVerification = request
             }
         }
-        output.removeAll()
+        // An established connection rarely acts again (a ticket, a key update): it holds no
+        // room for actions while it idles.
+        output.removeAll(keepingCapacity: !isHandshakeComplete)
         flushHandshake()
     }
 

@@ -34,31 +34,50 @@ struct HandshakeOutput: SecretLog {
     }
 
     private(set) var actions: [Action] = []
+    /// Room for actions, used or not.
+    var actionCapacity: Int { actions.capacity }
+    /// The bytes of all the `send` actions: what the connection gathers into records.
+    private(set) var sentByteCount = 0
     /// Whether secrets are recorded for a key log. Without one, logging a secret does nothing,
     /// and the connection carries no copies of its secrets to throw away.
     let logsSecrets: Bool
 
     init(logsSecrets: Bool) { self.logsSecrets = logsSecrets }
 
-    mutating func send(_ message: HandshakeMessage) { actions.append(.send(message.encoded())) }
-    mutating func sendEncoded(_ bytes: [UInt8]) { actions.append(.send(bytes)) }
-    mutating func sendChangeCipherSpec() { actions.append(.sendChangeCipherSpec) }
-    mutating func installWriteKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { actions.append(.installWriteKeys(suite: suite, secret: secret)) }
-    mutating func installReadKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { actions.append(.installReadKeys(suite: suite, secret: secret)) }
-    mutating func raise(_ event: TLSEvent) { actions.append(.event(event)) }
+    mutating func send(_ message: HandshakeMessage) { sendEncoded(message.encoded()) }
+    mutating func sendEncoded(_ bytes: [UInt8]) {
+        sentByteCount += bytes.count
+        append(.send(bytes))
+    }
+    mutating func sendChangeCipherSpec() { append(.sendChangeCipherSpec) }
+    mutating func installWriteKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { append(.installWriteKeys(suite: suite, secret: secret)) }
+    mutating func installReadKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { append(.installReadKeys(suite: suite, secret: secret)) }
+    mutating func raise(_ event: TLSEvent) { append(.event(event)) }
     mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
         guard logsSecrets else { return }
-        actions.append(.keyLog(label: label, clientRandom: clientRandom, secret: secret))
+        append(.keyLog(label: label, clientRandom: clientRandom, secret: secret))
     }
 
-    mutating func awaitPeerVerification(_ request: PeerVerificationRequest) { actions.append(.awaitPeerVerification(request)) }
+    mutating func awaitPeerVerification(_ request: PeerVerificationRequest) { append(.awaitPeerVerification(request)) }
     mutating func acceptEarlyData(_ suite: CipherSuite, _ secret: KeyedSecret, maximumSize: Int) {
-        actions.append(.acceptEarlyData(suite: suite, secret: secret, maximumSize: maximumSize))
+        append(.acceptEarlyData(suite: suite, secret: secret, maximumSize: maximumSize))
     }
-    mutating func sendEarlyData(_ data: [UInt8]) { actions.append(.sendEarlyData(data)) }
-    mutating func removeWriteKeys() { actions.append(.removeWriteKeys) }
-    mutating func skipEarlyData(_ mode: SkippedEarlyData.Mode) { actions.append(.skipEarlyData(mode)) }
-    mutating func awaitEarlyDataReplayCheck(_ attempt: EarlyDataAttempt) { actions.append(.awaitEarlyDataReplayCheck(attempt)) }
+    mutating func sendEarlyData(_ data: [UInt8]) { append(.sendEarlyData(data)) }
+    mutating func removeWriteKeys() { append(.removeWriteKeys) }
+    mutating func skipEarlyData(_ mode: SkippedEarlyData.Mode) { append(.skipEarlyData(mode)) }
+    mutating func awaitEarlyDataReplayCheck(_ attempt: EarlyDataAttempt) { append(.awaitEarlyDataReplayCheck(attempt)) }
 
-    mutating func removeAll() { actions.removeAll(keepingCapacity: true) }
+    mutating func removeAll(keepingCapacity: Bool) {
+        actions.removeAll(keepingCapacity: keepingCapacity)
+        sentByteCount = 0
+    }
+
+    /// A step that sends a flight appends a dozen actions or so: room for them at once, rather
+    /// than four reallocations on the way (1, 2, 4, 8, 16).
+    private mutating func append(_ action: Action) {
+        if actions.capacity == 0 { actions.reserveCapacity(Self.initialCapacity) }
+        actions.append(action)
+    }
+
+    private static let initialCapacity = 16
 }

@@ -1,0 +1,43 @@
+import XCTest
+
+@testable import TLSKit
+
+/// What an established connection holds while it waits: no room kept from the handshake for
+/// the actions of a step or for unsent handshake bytes, on either side, before or after it
+/// acts again.
+final class IdleConnectionTests: XCTestCase {
+    private func connected() throws -> ConnectionPair {
+        let certified = TestPKI.certifiedKey()
+        let pair = try ConnectionPair(
+            clientConfiguration: TestPKI.clientConfiguration(trusting: certified), serverConfiguration: TestPKI.serverConfiguration(certified))
+        try pair.exchange()
+        return pair
+    }
+
+    private func assertHoldsNoHandshakeRoom(_ core: ConnectionCore, _ side: String, line: UInt = #line) {
+        let held = core.heldHandshakeCapacity
+        XCTAssertEqual(held.actions, 0, "\(side): room for actions", line: line)
+        XCTAssertEqual(held.bytes, 0, "\(side): room for handshake bytes", line: line)
+    }
+
+    func testAnEstablishedConnectionHoldsNoRoomFromItsHandshake() throws {
+        let pair = try connected()
+        XCTAssertEqual(pair.client.receivedTicketCount, 2, "the default tickets came with the handshake")
+        assertHoldsNoHandshakeRoom(pair.server.core, "server")
+        assertHoldsNoHandshakeRoom(pair.client.core, "client")
+    }
+
+    func testNorAfterATicketOrAKeyUpdate() throws {
+        let pair = try connected()
+        try pair.server.requestSessionTicket()
+        try pair.server.driveHandshake()
+        try pair.client.updateKeys(requestPeerUpdate: true)
+        try pair.exchange()
+        XCTAssertEqual(pair.client.receivedTicketCount, 3)
+        try pair.client.write(Array("after".utf8))
+        try pair.exchange()
+        XCTAssertEqual(pair.server.readApplicationData(), Array("after".utf8), "the keys moved on both ways")
+        assertHoldsNoHandshakeRoom(pair.server.core, "server")
+        assertHoldsNoHandshakeRoom(pair.client.core, "client")
+    }
+}
