@@ -6,14 +6,6 @@ import XCTest
 /// the actions of a step or for unsent handshake bytes, on either side, before or after it
 /// acts again.
 final class IdleConnectionTests: XCTestCase {
-    private func connected() throws -> ConnectionPair {
-        let certified = TestPKI.certifiedKey()
-        let pair = try ConnectionPair(
-            clientConfiguration: TestPKI.clientConfiguration(trusting: certified), serverConfiguration: TestPKI.serverConfiguration(certified))
-        try pair.exchange()
-        return pair
-    }
-
     private func assertHoldsNoHandshakeRoom(_ core: ConnectionCore, _ side: String, line: UInt = #line) {
         let held = core.heldHandshakeCapacity
         XCTAssertEqual(held.actions, 0, "\(side): room for actions", line: line)
@@ -21,14 +13,14 @@ final class IdleConnectionTests: XCTestCase {
     }
 
     func testAnEstablishedConnectionHoldsNoRoomFromItsHandshake() throws {
-        let pair = try connected()
+        let pair = try ConnectionPair.established()
         XCTAssertEqual(pair.client.receivedTicketCount, 2, "the default tickets came with the handshake")
         assertHoldsNoHandshakeRoom(pair.server.core, "server")
         assertHoldsNoHandshakeRoom(pair.client.core, "client")
     }
 
     func testNorAfterATicketOrAKeyUpdate() throws {
-        let pair = try connected()
+        let pair = try ConnectionPair.established()
         try pair.server.requestSessionTicket()
         try pair.server.driveHandshake()
         try pair.client.updateKeys(requestPeerUpdate: true)

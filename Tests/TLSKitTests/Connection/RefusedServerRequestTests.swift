@@ -7,10 +7,7 @@ import XCTest
 /// `SSL_new_session_ticket` return 0 in OpenSSL and the connection carries on.
 final class RefusedServerRequestTests: XCTestCase {
     private func connectedPair() throws -> ConnectionPair {
-        let certified = TestPKI.certifiedKey()
-        let pair = try ConnectionPair(
-            clientConfiguration: TestPKI.clientConfiguration(trusting: certified), serverConfiguration: TestPKI.serverConfiguration(certified))
-        try pair.exchange()
+        let pair = try ConnectionPair.established()
         XCTAssertTrue(pair.server.isHandshakeComplete)
         return pair
     }

@@ -17,6 +17,15 @@ final class ConnectionPair {
         self.server = server
     }
 
+    /// A client and server on the test certificate and default settings, their handshake done.
+    static func established() throws -> ConnectionPair {
+        let certified = TestPKI.certifiedKey()
+        let pair = try ConnectionPair(
+            clientConfiguration: TestPKI.clientConfiguration(trusting: certified), serverConfiguration: TestPKI.serverConfiguration(certified))
+        try pair.exchange()
+        return pair
+    }
+
     convenience init(clientConfiguration: ClientConfiguration, serverConfiguration: ServerConfiguration, serverName: String? = "localhost") throws {
         self.init(
             client: try ClientConnection(configuration: clientConfiguration, serverName: serverName),
