@@ -23,7 +23,7 @@ struct BenchContext {
 }
 
 /// What a benchmark gives once it is set up: values measured at once (sizes, memory), or
-/// rounds for the scheduler in `main` to time.
+/// rounds for ``Schedule`` to time.
 enum Measurement {
     case values([Double])
     case rounds(Rounds)

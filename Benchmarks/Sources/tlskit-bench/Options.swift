@@ -18,7 +18,7 @@ struct Options {
     /// With `profileIterations`: on the opt-in BoringSSL crypto provider instead of the default.
     var profileBoringSSL = false
     /// With `profileIterations`: full handshakes through NIO's `EmbeddedChannel`s, with
-    /// TLSKit's handlers (`nio`) or swift-nio-ssl's (`niossl`).
+    /// TLSKit's handlers (`tlskit`) or swift-nio-ssl's (`niossl`).
     var profileNIO: String?
     /// Print the figure names and exit.
     var listOnly = false

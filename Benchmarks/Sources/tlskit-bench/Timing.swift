@@ -65,7 +65,7 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-/// A figure's timed part, prepared once and run round by round by the scheduler in `main`.
+/// A figure's timed part, prepared once and run round by round by ``Schedule``.
 struct Rounds {
     /// Measures for at least the nanoseconds given and returns one rate per figure.
     let round: (_ nanoseconds: UInt64) throws -> [Double]

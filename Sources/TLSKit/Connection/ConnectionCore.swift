@@ -579,7 +579,7 @@ extension ConnectionCore {
     private func applyOutput<Role: ConnectionRole>(role: Role) {
         // The messages a step sends are gathered into records between key changes: room for
         // all that is left of them whenever gathering starts, rather than growing the buffer
-        // message by message (a server's first flight would reallocate it three times).
+        // message by message.
         var unsentBytes = output.sentByteCount
         for action in output.actions {
             switch action {
