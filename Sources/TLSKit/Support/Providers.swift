@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where a connection gets its random bytes. Injectable so tests are deterministic.
 ///
 /// Key generation inside swift-crypto uses the system generator regardless; this
@@ -19,30 +11,14 @@ public struct RandomSource: Sendable {
     public init(_ generator: @escaping @Sendable (Int) -> [UInt8]) { self.generator = generator }
 
     /// The operating system's cryptographically secure generator.
+    ///
+    /// On Linux, draws of up to 64 bytes come from a buffer per thread that the kernel refills
+    /// 256 bytes at a time, in pages a fork wipes in the child; bytes leave the buffer as they
+    /// are handed out.
     public static let system = RandomSource { count in
-        var bytes = [UInt8](repeating: 0, count: count)
-        bytes.withUnsafeMutableBytes { fillFromSystem($0) }
-        return bytes
-    }
-
-    /// Fills `buffer` from the kernel's generator with one `getentropy` call per 256 bytes,
-    /// where `SystemRandomNumberGenerator` makes a system call per 8 bytes; where `getentropy`
-    /// is missing or fails, through `SystemRandomNumberGenerator`.
-    private static func fillFromSystem(_ buffer: UnsafeMutableRawBufferPointer) {
-        var offset = 0
-        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        while offset < buffer.count {
-            let chunk = min(256, buffer.count - offset)
-            guard getentropy(buffer.baseAddress! + offset, chunk) == 0 else { break }
-            offset += chunk
-        }
-        #endif
-        var generator = SystemRandomNumberGenerator()
-        while offset < buffer.count {
-            var word = generator.next()
-            let take = min(8, buffer.count - offset)
-            withUnsafeBytes(of: &word) { (buffer.baseAddress! + offset).copyMemory(from: $0.baseAddress!, byteCount: take) }
-            offset += take
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            SystemRandom.fill(UnsafeMutableRawBufferPointer(buffer))
+            initialized = count
         }
     }
 
