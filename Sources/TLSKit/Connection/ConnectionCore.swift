@@ -548,8 +548,9 @@ extension ConnectionCore {
     /// Hands each complete message to the role's state machine, until none is left or the
     /// machine waits for a peer verification (the rest then stays in the reassembler).
     private func processHandshakeMessages<Role: ConnectionRole>(role: Role) throws {
-        while !isPaused, let (type, body, raw) = try reassembler.next() {
-            let message = try HandshakeMessage.decode(type: type, body: body)
+        while !isPaused, let received = try reassembler.next() {
+            let message = try HandshakeMessage.decode(received)
+            let raw = received.raw
             emptyRecordsInARow = 0
             if case .keyUpdate = message {
                 keyUpdatesInARow += 1

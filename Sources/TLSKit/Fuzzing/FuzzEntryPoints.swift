@@ -45,7 +45,7 @@ import Foundation
         do {
             for fragment in fragments {
                 reassembler.append(fragment)
-                while let (_, _, raw) = try reassembler.next() { messages.append(raw) }
+                while let message = try reassembler.next() { messages.append(message.raw) }
             }
         } catch {
             return nil

@@ -52,6 +52,16 @@ extension HandshakeMessage {
     /// handshake type with `unexpected_message` (RFC 8446 §4).
     static func decode(type: HandshakeType, body: [UInt8]) throws -> HandshakeMessage {
         var reader = ByteReader(body)
+        return try decode(type: type, from: &reader)
+    }
+
+    /// Decodes a reassembled message from its body, read in place after the header.
+    static func decode(_ message: HandshakeReassembler.Message) throws -> HandshakeMessage {
+        var reader = ByteReader(message.raw, from: HandshakeReassembler.headerLength)
+        return try decode(type: message.type, from: &reader)
+    }
+
+    private static func decode(type: HandshakeType, from reader: inout ByteReader) throws -> HandshakeMessage {
         do {
             let message = try decodeBody(type: type, from: &reader)
             try reader.expectEnd()

@@ -44,14 +44,31 @@ struct HandshakeReassembler {
         }
     }
 
-    /// Adds the plaintext of one handshake record.
-    mutating func append(_ fragment: [UInt8]) {
-        buffer.append(contentsOf: fragment)
+    /// A complete message as received.
+    struct Message {
+        let type: HandshakeType
+        /// Header and body, as the transcript hashes them; decoding reads the body in place.
+        let raw: [UInt8]
+
+        /// The body alone, copied.
+        var body: [UInt8] { Array(raw[HandshakeReassembler.headerLength...]) }
     }
 
-    /// The next complete message: its type, body and raw bytes (header + body, for
-    /// the transcript). nil if the buffered bytes do not yet hold a whole message.
-    mutating func next() throws -> (type: HandshakeType, body: [UInt8], raw: [UInt8])? {
+    /// msg_type and the uint24 length (RFC 8446 §4).
+    static let headerLength = 4
+
+    /// Adds the plaintext of one handshake record.
+    mutating func append(_ fragment: [UInt8]) {
+        // Usually a record starts a message: it is taken as it is, not copied.
+        if buffer.isEmpty {
+            buffer = fragment
+        } else {
+            buffer.append(contentsOf: fragment)
+        }
+    }
+
+    /// The next complete message, nil if the buffered bytes do not yet hold a whole one.
+    mutating func next() throws -> Message? {
         var reader = ByteReader(buffer)
         guard let type = try? reader.readUInt8(), let length = try? reader.readUInt24() else { return nil }
         if let largest = Self.largestBody(of: HandshakeType(rawValue: type)), length > largest {
@@ -60,11 +77,18 @@ struct HandshakeReassembler {
         guard length <= maximumMessageSize else {
             throw TLSError(.limitExceeded("handshake message of \(length) bytes", alert: .decodeError))
         }
-        guard let body = try? reader.readBytes(length) else { return nil }
-        let consumed = buffer.count - reader.remaining
-        let raw = Array(buffer.prefix(consumed))
-        buffer.removeFirst(consumed)
-        return (HandshakeType(rawValue: type), body, raw)
+        guard reader.remaining >= length else { return nil }
+        let consumed = Self.headerLength + length
+        let raw: [UInt8]
+        if consumed == buffer.count {
+            // The buffer holds this message alone: it becomes the message.
+            raw = buffer
+            buffer = []
+        } else {
+            raw = Array(buffer.prefix(consumed))
+            buffer.removeFirst(consumed)
+        }
+        return Message(type: HandshakeType(rawValue: type), raw: raw)
     }
 
     /// True when no partial message is buffered: the record boundary is a message

@@ -54,7 +54,7 @@ enum WireRecords {
         var reassembler = HandshakeReassembler()
         reassembler.append(stream)
         var messages: [[UInt8]] = []
-        while let (_, _, raw) = try reassembler.next() { messages.append(raw) }
+        while let message = try reassembler.next() { messages.append(message.raw) }
         XCTAssertTrue(reassembler.isEmpty, "a partial handshake message was left over")
         return messages
     }

@@ -13,6 +13,12 @@ struct ByteReader {
         self.end = bytes.count
     }
 
+    /// A reader of `bytes` from `start` to the end, without a copy.
+    init(_ bytes: [UInt8], from start: Int) {
+        precondition(start >= 0 && start <= bytes.count, "reader start outside the bytes")
+        self.init(bytes: bytes, position: start, end: bytes.count)
+    }
+
     init<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         self.init(Array(bytes))
     }
