@@ -41,6 +41,8 @@ niossl_full_hs_x25519_client_side hs/s
 tlskitnio_bulk_aes128gcm_16k MB/s
 niossl_bulk_aes128gcm_16k MB/s
 nio_harness_bulk_16k MB/s
+nio_harness_hs_server_side hs/s
+nio_harness_hs_client_side hs/s
 tlskit_wire_full_hs_x25519_client_bytes bytes
 tlskit_wire_full_hs_x25519_server_bytes bytes
 tlskit_wire_full_hs_x25519mlkem768_client_bytes bytes

@@ -39,6 +39,16 @@ def handler_share(core, nio, harness="nio_harness_bulk_16k"):
     return compute, [core, nio, harness]
 
 
+def handler_time(core, nio, harness):
+    """Microseconds per handshake side that the TLS handler adds of its own: the side's time
+    through NIO less the core's for the same calls and less the harness's (the same channels
+    and flights, no TLS)."""
+    def compute(median):
+        own = 1e6 / median[nio] - 1e6 / median[core] - 1e6 / median[harness]
+        return own, f"{nio} {median[nio]:,.0f}, {core} {median[core]:,.0f}, {harness} {median[harness]:,.0f}"
+    return compute, [core, nio, harness]
+
+
 def non_public_key_time(full, full_floor, resumed, resumed_floor):
     """Full handshake's time outside public-key work over a resumption's: each is the time
     per pair less the time of the public-key operations it really performs, measured alone."""
@@ -63,6 +73,9 @@ def targets():
              *ratio(f"{nio}_full_hs_x25519", "niossl_full_hs_x25519"), need["full"], True),
             (f"{provider}: server side through NIO / swift-nio-ssl server side",
              *ratio(f"{nio}_full_hs_x25519_server_side", "niossl_full_hs_x25519_server_side"), need["server"], True),
+            (f"{provider}: server side, µs the TLS handler adds per handshake, net of core and harness (reference)",
+             *handler_time(f"{core}_full_hs_x25519_server_side", f"{nio}_full_hs_x25519_server_side",
+                           "nio_harness_hs_server_side"), None, True),
             (f"{provider}: client side through NIO / swift-nio-ssl client side (reference)",
              *ratio(f"{nio}_full_hs_x25519_client_side", "niossl_full_hs_x25519_client_side"), None, True),
             (f"{provider}: X25519MLKEM768 full hs through NIO / swift-nio-ssl (reference: no worse than X25519's)",

@@ -70,6 +70,9 @@ extension Benchmark {
         },
         Benchmark("niossl_bulk_aes128gcm_16k", "MB/s") { try NIOFigures.bulk($0, .niossl($0.pki)) },
         Benchmark("nio_harness_bulk_16k", "MB/s", NIOFigures.harnessBulk),
+        Benchmark(figures: [("nio_harness_hs_server_side", "hs/s"), ("nio_harness_hs_client_side", "hs/s")]) {
+            NIOFigures.fullHandshakeSides($0, try .harness($0.tlskit))
+        },
         Benchmark(
             figures: [("tlskit_wire_full_hs_x25519_client_bytes", "bytes"), ("tlskit_wire_full_hs_x25519_server_bytes", "bytes")],
             values: { try CoreFigures.wireBytes($0, group: .x25519) }),
