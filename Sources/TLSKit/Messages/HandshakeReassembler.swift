@@ -50,7 +50,7 @@ struct HandshakeReassembler {
         /// Header and body, as the transcript hashes them; decoding reads the body in place.
         let raw: [UInt8]
 
-        /// The body alone, copied.
+        /// The body alone, copied (for tests; decoding reads it in place).
         var body: [UInt8] { Array(raw[HandshakeReassembler.headerLength...]) }
     }
 

@@ -37,7 +37,7 @@ enum SystemRandom {
     /// Fills `buffer` from the kernel's generator with one `getentropy` call per 256 bytes,
     /// where `SystemRandomNumberGenerator` makes a system call per 8 bytes; where `getentropy`
     /// is missing or fails, through `SystemRandomNumberGenerator`.
-    static func fillFromKernel(_ buffer: UnsafeMutableRawBufferPointer) {
+    private static func fillFromKernel(_ buffer: UnsafeMutableRawBufferPointer) {
         var offset = 0
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
             while offset < buffer.count {
