@@ -582,6 +582,13 @@ extension ConnectionCore {
         // all that is left of them whenever gathering starts, rather than growing the buffer
         // message by message.
         var unsentBytes = output.sentByteCount
+        if unsentBytes > 0 {
+            // And room in the outbound bytes for the records they become: a step writes at most
+            // a plaintext flight, a change_cipher_spec and a protected flight, each split at
+            // 2^14 bytes, and each record adds at most a header, a content type and a tag.
+            let records = unsentBytes / RecordFramer.maximumPlaintextLength + 3
+            outbound.reserveCapacity(outbound.count + unsentBytes + records * RecordProtection.sealedLength(contentLength: 0))
+        }
         for action in output.actions {
             switch action {
             case .send(let bytes):

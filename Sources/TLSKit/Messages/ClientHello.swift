@@ -33,7 +33,7 @@ extension ClientHello {
         random = try reader.readBytes(32)
         legacySessionID = try reader.readVector8()
         guard legacySessionID.count <= 32 else { throw DecodeFailure.invalidLength }
-        cipherSuites = try reader.readList16(minimum: 2) { CipherSuite(rawValue: try $0.readUInt16()) }
+        cipherSuites = try reader.readList16(minimum: 2, itemLength: 2) { CipherSuite(rawValue: try $0.readUInt16()) }
         legacyCompressionMethods = try reader.readVector8(minimum: 1)
         extensions = try ClientHelloExtensions(from: &reader)
     }

@@ -93,9 +93,7 @@ extension ClientHandshake {
             if serverHello.isHelloRetryRequest {
                 return try handleRetryRequest(serverHello, raw: raw, output: &output)
             }
-            try requireOnly(
-                offer == nil ? [.supportedVersions, .keyShare] : [.supportedVersions, .keyShare, .preSharedKey],
-                in: serverHello.extensions.receivedTypes)
+            try requireOnly(offer == nil ? Self.fullHandshakeExtensions : Self.resumptionExtensions, in: serverHello.extensions.receivedTypes)
             let suite = serverHello.cipherSuite
             var early = KeySchedule.Early(suite: suite, psk: nil, provider: configuration.cryptoProvider)
             var resumed = false
@@ -160,7 +158,7 @@ extension ClientHandshake {
         /// requested key share and the cookie, if any.
         private func handleRetryRequest(_ request: ServerHello, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
             guard retry == nil else { throw TLSError(.unexpectedMessage("second HelloRetryRequest")) }
-            try requireOnly([.supportedVersions, .keyShare, .cookie], in: request.extensions.receivedTypes)
+            try requireOnly(Self.retryRequestExtensions, in: request.extensions.receivedTypes)
             let selected = request.extensions.selectedGroup
             if let group = selected {
                 guard hello.extensions.supportedGroups?.contains(group) == true else {
@@ -216,7 +214,12 @@ extension ClientHandshake {
         /// extension which it recognizes and which is not specified for the message in which it appears, it
         /// MUST abort the handshake with an "illegal_parameter" alert"; one we did not offer is an
         /// "unsupported_extension".
-        func requireOnly(_ allowed: Set<ExtensionType>, in received: [ExtensionType]) throws {
+        // Small lists, made once: a set built per ServerHello would be an allocation per handshake.
+        private static let fullHandshakeExtensions: [ExtensionType] = [.supportedVersions, .keyShare]
+        private static let resumptionExtensions: [ExtensionType] = [.supportedVersions, .keyShare, .preSharedKey]
+        private static let retryRequestExtensions: [ExtensionType] = [.supportedVersions, .keyShare, .cookie]
+
+        func requireOnly(_ allowed: [ExtensionType], in received: [ExtensionType]) throws {
             for type in received where !allowed.contains(type) {
                 if hello.extensions.rawExtensions.contains(where: { $0.type == type }) {
                     throw TLSError(.illegalParameter("extension \(type.rawValue) in ServerHello"))

@@ -56,17 +56,25 @@ extension ClientHandshake {
             .signatureAlgorithmsCert, .certificateAuthorities, .postHandshakeAuth, .oidFilters,
         ]
 
+        /// Whether our ClientHello asked for a response in `type`: supported_groups always, the
+        /// others only when we sent them.
+        private func wasOffered(_ type: ExtensionType) -> Bool {
+            switch type {
+            case .supportedGroups: return true
+            case .earlyData: return flight.earlyDataSession != nil
+            case .serverName: return flight.parameters.serverName != nil
+            case .applicationLayerProtocolNegotiation: return !flight.offeredProtocols.isEmpty
+            default: return false
+            }
+        }
+
         func handle(_ extensions: EncryptedExtensions, raw: [UInt8], output: inout HandshakeOutput) throws -> ClientHandshakeState {
             for type in extensions.receivedTypes {
                 if Self.forbidden.contains(type) { throw TLSError(.illegalParameter("extension \(type.rawValue) in EncryptedExtensions")) }
             }
             // RFC 8446 §4.2: a response to an extension we did not send is an unsupported_extension; we send
             // server_name only with a host name (RFC 6066 §3), and ALPN only with protocols to offer.
-            var offered: Set<ExtensionType> = [.supportedGroups]
-            if flight.earlyDataSession != nil { offered.insert(.earlyData) }
-            if flight.parameters.serverName != nil { offered.insert(.serverName) }
-            if !flight.offeredProtocols.isEmpty { offered.insert(.applicationLayerProtocolNegotiation) }
-            for type in extensions.receivedTypes where !offered.contains(type) {
+            for type in extensions.receivedTypes where !wasOffered(type) {
                 throw TLSError(.unsupportedExtension("extension \(type.rawValue) was not offered"))
             }
             if let chosen = extensions.applicationProtocol {

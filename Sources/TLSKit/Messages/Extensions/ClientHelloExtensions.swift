@@ -41,6 +41,8 @@ extension ClientHelloExtensions {
     init(from reader: inout ByteReader) throws {
         self.init()
         var types: [ExtensionType] = []
+        // A TLS 1.3 ClientHello carries a dozen or so extensions: room for them from the start.
+        types.reserveCapacity(16)
         // pre_shared_key is decoded once it is known to be last, so that one out of place is
         // refused for its place whatever it holds.
         var offeredPSKs: ByteReader?
@@ -73,7 +75,7 @@ extension ClientHelloExtensions {
         case .serverName:
             serverName = try data.readServerNameList()
         case .supportedVersions:
-            supportedVersions = try data.readList8(minimum: 2) { ProtocolVersion(rawValue: try $0.readUInt16()) }
+            supportedVersions = try data.readList8(minimum: 2, itemLength: 2) { ProtocolVersion(rawValue: try $0.readUInt16()) }
         case .supportedGroups:
             supportedGroups = try data.readNamedGroupList()
         case .signatureAlgorithms:
@@ -83,7 +85,7 @@ extension ClientHelloExtensions {
         case .keyShare:
             keyShares = try data.readList16 { try KeyShareEntry(from: &$0) }
         case .pskKeyExchangeModes:
-            pskKeyExchangeModes = try data.readList8(minimum: 1) { PSKKeyExchangeMode(rawValue: try $0.readUInt8()) }
+            pskKeyExchangeModes = try data.readList8(minimum: 1, itemLength: 1) { PSKKeyExchangeMode(rawValue: try $0.readUInt8()) }
         case .applicationLayerProtocolNegotiation:
             applicationProtocols = try data.readProtocolNameList()
         case .cookie:

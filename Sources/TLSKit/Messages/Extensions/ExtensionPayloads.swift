@@ -3,12 +3,12 @@
 extension ByteReader {
     /// RFC 8446 §4.2.3: `SignatureScheme supported_signature_algorithms<2..2^16-2>;`
     mutating func readSignatureSchemeList() throws -> [SignatureScheme] {
-        try readList16(minimum: 2) { SignatureScheme(rawValue: try $0.readUInt16()) }
+        try readList16(minimum: 2, itemLength: 2) { SignatureScheme(rawValue: try $0.readUInt16()) }
     }
 
     /// RFC 8446 §4.2.7: `NamedGroup named_group_list<2..2^16-1>;`
     mutating func readNamedGroupList() throws -> [NamedGroup] {
-        try readList16(minimum: 2) { NamedGroup(rawValue: try $0.readUInt16()) }
+        try readList16(minimum: 2, itemLength: 2) { NamedGroup(rawValue: try $0.readUInt16()) }
     }
 
     /// RFC 7301 §3.1: `opaque ProtocolName<1..2^8-1>; ProtocolName protocol_name_list<2..2^16-1>;`

@@ -70,7 +70,11 @@ extension ByteReader {
     /// a given extension block." A repeated type is an `illegal_parameter`.
     mutating func readExtensions(minimum: Int = 0) throws -> [RawExtension] {
         var extensions: [RawExtension] = []
-        try readExtensions(minimum: minimum) { type, data in extensions.append(RawExtension(type: type, data: data.readRest())) }
+        try readExtensions(minimum: minimum) { type, data in
+            // A block holds a few extensions, or none: room for four with the first.
+            if extensions.isEmpty { extensions.reserveCapacity(4) }
+            extensions.append(RawExtension(type: type, data: data.readRest()))
+        }
         return extensions
     }
 

@@ -119,29 +119,28 @@ struct ByteReader {
         return value
     }
 
-    /// Reads a list of items until the block is consumed.
-    mutating func readList16<T>(minimum: Int = 0, _ item: (inout ByteReader) throws -> T) throws -> [T] {
-        try readBlock16(minimum: minimum) { reader in
-            var items: [T] = []
-            while !reader.isAtEnd { items.append(try item(&reader)) }
-            return items
-        }
+    /// Reads a list of items until the block is consumed. `itemLength`, when every item has
+    /// that encoded length, sizes the list once from the block's length rather than growing it
+    /// item by item.
+    mutating func readList16<T>(minimum: Int = 0, itemLength: Int? = nil, _ item: (inout ByteReader) throws -> T) throws -> [T] {
+        try readBlock16(minimum: minimum) { try $0.readItems(itemLength: itemLength, item) }
     }
 
-    mutating func readList8<T>(minimum: Int = 0, _ item: (inout ByteReader) throws -> T) throws -> [T] {
-        try readBlock8(minimum: minimum) { reader in
-            var items: [T] = []
-            while !reader.isAtEnd { items.append(try item(&reader)) }
-            return items
-        }
+    mutating func readList8<T>(minimum: Int = 0, itemLength: Int? = nil, _ item: (inout ByteReader) throws -> T) throws -> [T] {
+        try readBlock8(minimum: minimum) { try $0.readItems(itemLength: itemLength, item) }
     }
 
     mutating func readList24<T>(minimum: Int = 0, _ item: (inout ByteReader) throws -> T) throws -> [T] {
-        try readBlock24(minimum: minimum) { reader in
-            var items: [T] = []
-            while !reader.isAtEnd { items.append(try item(&reader)) }
-            return items
-        }
+        try readBlock24(minimum: minimum) { try $0.readItems(itemLength: nil, item) }
+    }
+
+    private mutating func readItems<T>(itemLength: Int?, _ item: (inout ByteReader) throws -> T) throws -> [T] {
+        var items: [T] = []
+        // No more than the block's bytes can encode: a hostile length reserves no more than
+        // the message already occupies.
+        if let itemLength { items.reserveCapacity(remaining / itemLength) }
+        while !isAtEnd { items.append(try item(&self)) }
+        return items
     }
 
     /// Throws unless every byte has been read: trailing bytes are a decode error.
