@@ -103,7 +103,9 @@ struct ConnectionMonitor {
         start = .now()
     }
 
-    func handshakeCompleted(_ parameters: NegotiatedParameters, peer: SocketAddress?) {
+    /// `peer` is asked for only when there is a log line to write: a channel's remote
+    /// address may take a lock to read.
+    func handshakeCompleted(_ parameters: NegotiatedParameters, peer: @autoclosure () -> SocketAddress?) {
         guard monitoring.isEnabled else { return }
         let duration = start.map { NIODeadline.now() - $0 } ?? .zero
         if let metrics = monitoring.metrics {
@@ -114,7 +116,7 @@ struct ConnectionMonitor {
             "TLS handshake completed",
             metadata: [
                 "tls.role": .string(role),
-                "tls.peer": .string(peer.map { "\($0)" } ?? "unknown"),
+                "tls.peer": .string(peer().map { "\($0)" } ?? "unknown"),
                 "tls.version": "TLSv1.3",
                 "tls.suite": .string("\(parameters.cipherSuite)"),
                 "tls.group": .string(parameters.group.map { "\($0)" } ?? "none"),
@@ -138,7 +140,7 @@ struct ConnectionMonitor {
     }
 
     /// The connection failed with `error` (after its alert, if any, was written).
-    mutating func failed(_ error: Error, duringHandshake: Bool, peer: SocketAddress?) {
+    mutating func failed(_ error: Error, duringHandshake: Bool, peer: @autoclosure () -> SocketAddress?) {
         guard monitoring.isEnabled, !hasReportedFailure else { return }
         hasReportedFailure = true
         let tlsError = error as? TLSError
@@ -150,7 +152,7 @@ struct ConnectionMonitor {
         guard let logger = monitoring.logger else { return }
         var metadata: Logger.Metadata = [
             "tls.role": .string(role),
-            "tls.peer": .string(peer.map { "\($0)" } ?? "unknown"),
+            "tls.peer": .string(peer().map { "\($0)" } ?? "unknown"),
             "tls.error": .string("\(error)"),
         ]
         if let alert = tlsError?.alertSent { metadata["tls.alert_sent"] = .string("\(alert)") }

@@ -18,9 +18,10 @@ extension Array: TLSOutputBuffer where Element == UInt8 {
     public mutating func writeWithUnsafeMutableBytes(
         minimumWritableBytes: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> Int
     ) rethrows -> Int {
-        if isEmpty {
+        if isEmpty && capacity < minimumWritableBytes {
             // The common case (the connection's output was just taken): the room is made
-            // without first filling it with zeros that `body` would overwrite at once.
+            // without first filling it with zeros that `body` would overwrite at once. Room
+            // already reserved is kept and filled below.
             var written = 0
             self = try Array(unsafeUninitializedCapacity: minimumWritableBytes) { room, initialized in
                 written = try body(UnsafeMutableRawBufferPointer(room))
@@ -29,10 +30,18 @@ extension Array: TLSOutputBuffer where Element == UInt8 {
             return written
         }
         let start = count
-        append(contentsOf: repeatElement(0, count: minimumWritableBytes))
+        // Zeros that `body` overwrites, copied a block at a time rather than set one by one.
+        var zerosLeft = minimumWritableBytes
+        while zerosLeft > 0 {
+            let block = Swift.min(zerosLeft, zeroBlock.count)
+            append(contentsOf: zeroBlock[..<block])
+            zerosLeft -= block
+        }
         var written = 0
         defer { removeSubrange((start + written)...) }
         written = try withUnsafeMutableBytes { try body(UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
         return written
     }
 }
+
+private let zeroBlock = [UInt8](repeating: 0, count: 4096)

@@ -223,8 +223,18 @@ struct KeyedSecret: @unchecked Sendable {
             offset += 1
         }
 
+        /// Copies `bytes` in one move when they are contiguous (arrays, and the UTF-8 of
+        /// native strings such as the labels), byte by byte otherwise.
         mutating func append<Bytes: Sequence<UInt8>>(contentsOf bytes: Bytes) {
-            for byte in bytes { append(byte) }
+            let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
+                guard let base = source.baseAddress, !source.isEmpty else { return }
+                precondition(source.count <= buffer.count - offset, "HkdfLabel buffer too small")
+                (buffer.baseAddress! + offset).copyMemory(from: base, byteCount: source.count)
+                offset += source.count
+            }
+            if copied == nil {
+                for byte in bytes { append(byte) }
+            }
         }
     }
 }

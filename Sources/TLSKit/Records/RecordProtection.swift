@@ -100,17 +100,9 @@ struct RecordProtection: Sendable {
         contentType: ContentType, plaintext: UnsafeRawBufferPointer, padding: Int, into output: inout [UInt8]
     ) throws {
         try Self.checkInnerLength(contentLength: plaintext.count, padding: padding)
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: Self.sealedLength(contentLength: plaintext.count, padding: padding)))
-        do {
-            try output.withUnsafeMutableBytes { buffer in
-                _ = try seal(
-                    contentType: contentType, plaintext: plaintext, padding: padding,
-                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
-            }
-        } catch {
-            output.removeSubrange(start...)
-            throw error
+        let length = Self.sealedLength(contentLength: plaintext.count, padding: padding)
+        try output.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { room in
+            try seal(contentType: contentType, plaintext: plaintext, padding: padding, into: room)
         }
     }
 
