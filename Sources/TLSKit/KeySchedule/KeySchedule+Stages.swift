@@ -21,7 +21,7 @@ extension KeySchedule {
             let constants = Early.constants(suite.suiteHash, provider)
             if let psk {
                 // HKDF-Extract(0, PSK): the salt, and so the HMAC's key, is the same for every PSK.
-                secret = KeyedSecret(constants.zeroSalt.extract(inputKeyMaterial: psk), like: constants.zeroSalt)
+                secret = constants.zeroSalt.extractKeyed(inputKeyMaterial: psk)
                 derivedSalt = nil
             } else {
                 // Without a PSK the Early Secret is the same for every handshake of a hash: made once.
@@ -47,25 +47,25 @@ extension KeySchedule {
         /// one use. A binder is its ``KeyedSecret/finishedVerifyData(transcriptHash:)``
         /// (RFC 8446 §4.2.11.2).
         func resumptionBinderKey() -> KeyedSecret {
-            KeyedSecret(secret.deriveSecret("res binder", transcriptHash: suite.suiteHash.emptyHash), like: secret)
+            secret.deriveKeyedSecret("res binder", transcriptHash: suite.suiteHash.emptyHash)
         }
 
         /// client_early_traffic_secret: Derive-Secret(., "c e traffic", ClientHello) (RFC 8446
         /// §7.1), the key of 0-RTT data and EndOfEarlyData, written to the key log as
         /// CLIENT_EARLY_TRAFFIC_SECRET.
         func clientEarlyTrafficSecret(transcriptHash: [UInt8], clientRandom: [UInt8], log: inout some SecretLog) -> KeyedSecret {
-            let derived = secret.deriveSecret("c e traffic", transcriptHash: transcriptHash)
-            log.logSecret("CLIENT_EARLY_TRAFFIC_SECRET", clientRandom: clientRandom, derived)
-            return KeyedSecret(derived, like: secret)
+            let derived = secret.deriveKeyedSecret("c e traffic", transcriptHash: transcriptHash)
+            log.logSecret("CLIENT_EARLY_TRAFFIC_SECRET", clientRandom: clientRandom, derived.secretForKeyLog)
+            return derived
         }
 
         /// Moves to the Handshake Secret with the (EC)DHE shared secret, or zeros for psk_ke.
         consuming func handshake(sharedSecret: SymmetricKey?) -> Handshake {
             let input = sharedSecret ?? KeySchedule.zeroKey(for: suite)
             guard let derivedSalt else {
-                return Handshake(StageSecret(suite: suite, secret: secret.nextStageSecret(inputKeyMaterial: input), like: secret))
+                return Handshake(StageSecret(suite: suite, keyed: secret.nextStageSecret(inputKeyMaterial: input)))
             }
-            return Handshake(StageSecret(suite: suite, secret: derivedSalt.extract(inputKeyMaterial: input), like: secret))
+            return Handshake(StageSecret(suite: suite, keyed: derivedSalt.extractKeyed(inputKeyMaterial: input)))
         }
 
         /// The secrets every handshake of one hash and provider shares, keyed once. A class, so
@@ -83,8 +83,8 @@ extension KeySchedule {
             init(hash: SuiteHash, provider: CryptoProvider) {
                 zeroSalt = KeyedSecret(SymmetricKey(data: [UInt8]()), hash: hash, provider: provider)
                 let zeros = SymmetricKey(data: [UInt8](repeating: 0, count: hash.length))
-                withoutPSK = KeyedSecret(zeroSalt.extract(inputKeyMaterial: zeros), like: zeroSalt)
-                derivedWithoutPSK = KeyedSecret(withoutPSK.deriveSecret("derived", transcriptHash: hash.emptyHash), like: zeroSalt)
+                withoutPSK = zeroSalt.extractKeyed(inputKeyMaterial: zeros)
+                derivedWithoutPSK = withoutPSK.deriveKeyedSecret("derived", transcriptHash: hash.emptyHash)
             }
         }
 
@@ -127,7 +127,7 @@ extension KeySchedule {
 
         /// Moves to the Master Secret: HKDF-Extract(Derive-Secret(., "derived", ""), 0).
         consuming func master() -> Master {
-            Master(StageSecret(suite: suite, secret: secret.keyed.nextStageSecret(inputKeyMaterial: KeySchedule.zeroKey(for: suite)), like: secret.keyed))
+            Master(StageSecret(suite: suite, keyed: secret.keyed.nextStageSecret(inputKeyMaterial: KeySchedule.zeroKey(for: suite))))
         }
     }
 
@@ -157,7 +157,7 @@ extension KeySchedule {
 
         /// Moves to resumption_master_secret: Derive-Secret(., "res master", ClientHello...client Finished).
         consuming func resumption(transcriptHash: [UInt8]) -> Resumption {
-            Resumption(StageSecret(suite: suite, secret: secret.keyed.deriveSecret("res master", transcriptHash: transcriptHash), like: secret.keyed))
+            Resumption(StageSecret(suite: suite, keyed: secret.keyed.deriveKeyedSecret("res master", transcriptHash: transcriptHash)))
         }
     }
 
@@ -226,8 +226,8 @@ extension KeySchedule {
             guard length > 0 else { return [] }
             let hash = suite.suiteHash
             let keyed = KeyedSecret(secret, hash: hash, provider: provider)
-            let derived = keyed.deriveSecret(label, transcriptHash: hash.emptyHash)
-            let output = KeyedSecret(derived, like: keyed).expandLabel("exporter", context: hash.hash(context), length: length)
+            let derived = keyed.deriveKeyedSecret(label, transcriptHash: hash.emptyHash)
+            let output = derived.expandLabel("exporter", context: hash.hash(context), length: length)
             return output.withUnsafeBytes { Array($0) }
         }
     }
@@ -238,10 +238,9 @@ private struct StageSecret: Sendable {
     let suite: CipherSuite
     let keyed: KeyedSecret
 
-    /// A stage's secret, keyed the way `parent` (the stage before it) is.
-    init(suite: CipherSuite, secret: SymmetricKey, like parent: KeyedSecret) {
+    init(suite: CipherSuite, keyed: KeyedSecret) {
         self.suite = suite
-        keyed = KeyedSecret(secret, like: parent)
+        self.keyed = keyed
     }
 
     /// A traffic secret: Derive-Secret(., `label`, transcript), written to the key log as
@@ -249,9 +248,9 @@ private struct StageSecret: Sendable {
     func trafficSecret(
         _ label: String, transcriptHash: [UInt8], loggedAs logLabel: String, clientRandom: [UInt8], log: inout some SecretLog
     ) -> KeyedSecret {
-        let secret = keyed.deriveSecret(label, transcriptHash: transcriptHash)
-        log.logSecret(logLabel, clientRandom: clientRandom, secret)
-        return KeyedSecret(secret, like: keyed)
+        let secret = keyed.deriveKeyedSecret(label, transcriptHash: transcriptHash)
+        log.logSecret(logLabel, clientRandom: clientRandom, secret.secretForKeyLog)
+        return secret
     }
 }
 

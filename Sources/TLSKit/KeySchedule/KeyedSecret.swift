@@ -11,20 +11,36 @@ import Crypto
 ///
 /// The secret itself stays inside: what leaves is what the protocol derives from it (keys,
 /// Finished verify_data, the next secret). The stages hand their traffic secrets to the key log
-/// as they derive them, before keying them.
+/// as they derive them.
+///
+/// The secret's bytes and its keyed HMAC live in one object: copying a keyed secret (handshake
+/// states hold several, actions carry them) is one retain, and a secret derived to be keyed in
+/// turn goes from the stack into its object without becoming a `SymmetricKey` first.
 struct KeyedSecret: @unchecked Sendable {
-    // @unchecked: swift-crypto's hash states are values with copy-on-write storage, used here
-    // only through copies; they are not annotated Sendable.
-    private let secret: SymmetricKey
-    private let mac: MAC
+    // @unchecked: the object is never changed once made, and ManagedBuffer cannot be declared
+    // Sendable. swift-crypto's hash states inside the HMAC are values with copy-on-write
+    // storage, used only through copies, and are not annotated Sendable.
+    private let storage: Storage
+
+    private struct Header {
+        let mac: MAC
+        /// How many of the object's elements are the secret.
+        let count: Int
+    }
+
+    /// The keyed HMAC in the header, the secret in the elements, cleared before the memory goes.
+    private final class Storage: ManagedBuffer<Header, UInt8> {
+        deinit {
+            withUnsafeMutablePointers { header, bytes in bytes.update(repeating: 0, count: header.pointee.count) }
+        }
+    }
 
     /// The HMAC, on the hash of the suite and the hash functions of the connection's provider.
     private enum MAC {
         case sha256(KeyedHMAC<SHA256>)
         case sha384(KeyedHMAC<SHA384>)
         // BoringSSL's hash states are the whole C structs (up to 216 bytes each): boxed, so that
-        // every secret stays a few words long and the handshake states holding them stay
-        // cheap to move.
+        // the HMAC stays a word long and is never copied whole.
         #if BoringSSLProvider
         indirect case boringSSLSHA256(KeyedHMAC<BoringSSLSHA256>)
         indirect case boringSSLSHA384(KeyedHMAC<BoringSSLSHA384>)
@@ -52,11 +68,30 @@ struct KeyedSecret: @unchecked Sendable {
             #endif
             }
         }
+
+        var hash: SuiteHash {
+            switch self {
+            case .sha256: return .sha256
+            case .sha384: return .sha384
+            #if BoringSSLProvider
+            case .boringSSLSHA256: return .sha256
+            case .boringSSLSHA384: return .sha384
+            #endif
+            }
+        }
+
+        var provider: CryptoProvider {
+            switch self {
+            case .sha256, .sha384: return .swiftCrypto
+            #if BoringSSLProvider
+            case .boringSSLSHA256, .boringSSLSHA384: return .boringSSL
+            #endif
+            }
+        }
     }
 
     init(_ secret: SymmetricKey, hash: SuiteHash, provider: CryptoProvider) {
-        self.secret = secret
-        mac = secret.withUnsafeBytes { MAC(key: $0, hash: hash, provider: provider) }
+        self = secret.withUnsafeBytes { KeyedSecret(bytes: $0, hash: hash, provider: provider) }
     }
 
     /// Another secret keyed the way this one is: same hash, same provider.
@@ -64,27 +99,36 @@ struct KeyedSecret: @unchecked Sendable {
         self.init(secret, hash: other.hash, provider: other.provider)
     }
 
-    /// The hash the HMAC is keyed for.
-    var hash: SuiteHash {
-        switch mac {
-        case .sha256: return .sha256
-        case .sha384: return .sha384
-        #if BoringSSLProvider
-        case .boringSSLSHA256: return .sha256
-        case .boringSSLSHA384: return .sha384
-        #endif
+    /// The secret in `bytes` (which it copies), keyed for `hash` on `provider`'s hash functions.
+    private init(bytes: UnsafeRawBufferPointer, hash: SuiteHash, provider: CryptoProvider) {
+        let buffer = Storage.create(minimumCapacity: bytes.count) { _ in
+            Header(mac: MAC(key: bytes, hash: hash, provider: provider), count: bytes.count)
         }
+        buffer.withUnsafeMutablePointerToElements { elements in
+            if let source = bytes.baseAddress { elements.initialize(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+        }
+        storage = unsafeDowncast(buffer, to: Storage.self)
     }
 
-    /// Whose hash functions the HMAC runs on.
-    var provider: CryptoProvider {
-        switch mac {
-        case .sha256, .sha384: return .swiftCrypto
-        #if BoringSSLProvider
-        case .boringSSLSHA256, .boringSSLSHA384: return .boringSSL
-        #endif
-        }
+    private init(bytes: UnsafeRawBufferPointer, like other: KeyedSecret) {
+        self.init(bytes: bytes, hash: other.hash, provider: other.provider)
     }
+
+    /// The hash the HMAC is keyed for.
+    var hash: SuiteHash { storage.withUnsafeMutablePointerToHeader { $0.pointee.mac.hash } }
+
+    /// Whose hash functions the HMAC runs on.
+    var provider: CryptoProvider { storage.withUnsafeMutablePointerToHeader { $0.pointee.mac.provider } }
+
+    /// Calls `body` with the secret's bytes, for what must see the secret itself: HKDF-Expand
+    /// beyond one block, keeping it unkeyed, the key log.
+    private func withSecretBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        storage.withUnsafeMutablePointers { header, bytes in body(UnsafeRawBufferPointer(start: bytes, count: header.pointee.count)) }
+    }
+
+    /// The secret as a key of its own, for the key log only (the stages log their traffic
+    /// secrets as they derive them).
+    var secretForKeyLog: SymmetricKey { withSecretBytes { SymmetricKey(data: $0) } }
 
     /// HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 §7.1):
     ///
@@ -123,10 +167,16 @@ struct KeyedSecret: @unchecked Sendable {
         expandLabel(label, context: transcriptHash, length: hash.length)
     }
 
+    /// ``deriveSecret(_:transcriptHash:)``, keyed the way this secret is, for a secret that
+    /// derives in turn.
+    func deriveKeyedSecret(_ label: String, transcriptHash: [UInt8]) -> KeyedSecret {
+        withExpandedLabel(label, context: transcriptHash, length: hash.length) { KeyedSecret(bytes: $0, like: self) }
+    }
+
     /// HMAC(secret, inputKeyMaterial), a whole hash long: HKDF-Extract (RFC 5869 §2.2) with
-    /// this secret as the salt.
-    func extract(inputKeyMaterial: SymmetricKey) -> SymmetricKey {
-        inputKeyMaterial.withUnsafeBytes { authenticationCode(for: $0, length: nil) }
+    /// this secret as the salt, keyed the way this secret is: the next stage's secret.
+    func extractKeyed(inputKeyMaterial: SymmetricKey) -> KeyedSecret {
+        inputKeyMaterial.withUnsafeBytes { input in authenticationCode(for: input) { KeyedSecret(bytes: $0, like: self) } }
     }
 
     /// The Finished verify_data with this secret as the base key, also the PSK binder with the
@@ -138,49 +188,48 @@ struct KeyedSecret: @unchecked Sendable {
     /// Compare received values in constant time.
     func finishedVerifyData(transcriptHash: [UInt8]) -> [UInt8] {
         // The finished key is keyed where it is derived and never becomes a secret object.
+        let (hash, provider) = (self.hash, self.provider)
         let finishedKey = withExpandedLabel("finished", context: [], length: hash.length) { MAC(key: $0, hash: hash, provider: provider) }
-        return transcriptHash.withUnsafeBytes { Self.authenticationCode(finishedKey, length: hash.length, for: $0) { Array($0) } }
+        return transcriptHash.withUnsafeBytes { transcriptHash in
+            Self.withAuthenticationCode(length: hash.length, { finishedKey.authenticationCode(for: transcriptHash, into: $0) }) { Array($0) }
+        }
     }
 
     /// application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N,
     /// "traffic upd", "", Hash.length) (RFC 8446 §7.2), for KeyUpdate; keyed for its own record
     /// keys and next update.
     func nextTrafficSecret() -> KeyedSecret {
-        KeyedSecret(expandLabel("traffic upd", context: [], length: hash.length), like: self)
+        withExpandedLabel("traffic upd", context: [], length: hash.length) { KeyedSecret(bytes: $0, like: self) }
     }
 
     /// Derive-Secret(., "derived", "") then HKDF-Extract with `inputKeyMaterial`: the step
-    /// from one stage's secret to the next.
-    func nextStageSecret(inputKeyMaterial: SymmetricKey) -> SymmetricKey {
-        let salt = deriveSecret("derived", transcriptHash: hash.emptyHash)
-        return KeyedSecret(salt, like: self).extract(inputKeyMaterial: inputKeyMaterial)
-    }
-
-    /// HMAC(secret, message) from copies of the keyed states, truncated to `length` if given.
-    private func authenticationCode(for message: UnsafeRawBufferPointer, length: Int?) -> SymmetricKey {
-        authenticationCode(for: message) { SymmetricKey(data: UnsafeRawBufferPointer(rebasing: $0.prefix(length ?? $0.count))) }
+    /// from one stage's secret to the next, keyed.
+    func nextStageSecret(inputKeyMaterial: SymmetricKey) -> KeyedSecret {
+        deriveKeyedSecret("derived", transcriptHash: hash.emptyHash).extractKeyed(inputKeyMaterial: inputKeyMaterial)
     }
 
     /// Calls `body` with HMAC(secret, message), computed on the stack; `body` copies what it keeps.
     private func authenticationCode<Result>(for message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        Self.authenticationCode(mac, length: hash.length, for: message, body)
+        storage.withUnsafeMutablePointerToHeader { header in
+            Self.withAuthenticationCode(length: header.pointee.mac.hash.length, { header.pointee.mac.authenticationCode(for: message, into: $0) }, body)
+        }
     }
 
-    /// Calls `body` with the first `length` bytes of HMAC(`mac`'s key, message), computed on
-    /// the stack and cleared after.
-    private static func authenticationCode<Result>(
-        _ mac: MAC, length: Int, for message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Result
+    /// Calls `body` with the first `length` bytes of the code `compute` writes, computed on the
+    /// stack and cleared after.
+    private static func withAuthenticationCode<Result>(
+        length: Int, _ compute: (UnsafeMutableRawBufferPointer) -> Void, _ body: (UnsafeRawBufferPointer) -> Result
     ) -> Result {
         withUnsafeTemporaryAllocation(byteCount: SuiteHash.sha384.length, alignment: 8) { code in
             defer { code.initializeMemory(as: UInt8.self, repeating: 0) }
-            mac.authenticationCode(for: message, into: code)
+            compute(code)
             return body(UnsafeRawBufferPointer(rebasing: code[..<length]))
         }
     }
 
     /// HKDF-Expand(secret, info, length) for outputs longer than one block.
     private func expand(info: [UInt8], length: Int) -> SymmetricKey {
-        hash.expand(pseudoRandomKey: secret, info: info, length: length)
+        withSecretBytes { hash.expand(pseudoRandomKey: SymmetricKey(data: $0), info: info, length: length) }
     }
 
     /// The "tls13 " prefix every HkdfLabel label carries (RFC 8446 §7.1).
@@ -260,13 +309,13 @@ struct StoredSecret: Sendable {
 
 extension KeyedSecret {
     /// This secret without its keyed HMAC, to keep.
-    var stored: StoredSecret { StoredSecret(secret: secret, hash: hash, provider: provider) }
+    var stored: StoredSecret { StoredSecret(secret: withSecretBytes { SymmetricKey(data: $0) }, hash: hash, provider: provider) }
 }
 
 #if DEBUG
     extension KeyedSecret {
         /// The secret itself, for tests that compare it with published vectors. Absent from
         /// release builds, so no production code can come to depend on it.
-        var secretForTesting: SymmetricKey { secret }
+        var secretForTesting: SymmetricKey { withSecretBytes { SymmetricKey(data: $0) } }
     }
 #endif

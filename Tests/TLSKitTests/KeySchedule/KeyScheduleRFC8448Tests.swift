@@ -129,8 +129,8 @@ struct CollectedKeyLog: SecretLog {
     private(set) var secrets: [String: [UInt8]] = [:]
     private(set) var clientRandoms: Set<[UInt8]> = []
 
-    mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
-        secrets[label] = secret.withUnsafeBytes { Array($0) }
+    mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: @autoclosure () -> SymmetricKey) {
+        secrets[label] = secret().withUnsafeBytes { Array($0) }
         clientRandoms.insert(clientRandom)
     }
 }

@@ -53,9 +53,9 @@ struct HandshakeOutput: SecretLog {
     mutating func installWriteKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { append(.installWriteKeys(suite: suite, secret: secret)) }
     mutating func installReadKeys(_ suite: CipherSuite, _ secret: KeyedSecret) { append(.installReadKeys(suite: suite, secret: secret)) }
     mutating func raise(_ event: TLSEvent) { append(.event(event)) }
-    mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: SymmetricKey) {
+    mutating func logSecret(_ label: String, clientRandom: [UInt8], _ secret: @autoclosure () -> SymmetricKey) {
         guard logsSecrets else { return }
-        append(.keyLog(label: label, clientRandom: clientRandom, secret: secret))
+        append(.keyLog(label: label, clientRandom: clientRandom, secret: secret()))
     }
 
     mutating func awaitPeerVerification(_ request: PeerVerificationRequest) { append(.awaitPeerVerification(request)) }
