@@ -45,7 +45,7 @@ extension EncryptedExtensions {
     }
 
     func encode(into writer: inout ByteWriter) {
-        writer.writeExtensions(known: forEachKnownExtension, other: other, receivedTypes: receivedTypes)
+        writer.writeExtensions(known: { forEachKnownExtension($0) }, other: other, receivedTypes: receivedTypes)
     }
 
     /// Hands each extension this message gives meaning to to `add`.

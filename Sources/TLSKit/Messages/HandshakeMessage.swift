@@ -89,9 +89,15 @@ extension HandshakeMessage {
 
     /// The full message: 1-byte type, uint24 length, body.
     func encoded() -> [UInt8] {
+        Self.encoded(type) { encodeBody(into: &$0) }
+    }
+
+    /// A message of `type` whose body `body` writes: for a message that is kept after it is
+    /// sent (a ClientHello), which wrapping in this enum would copy.
+    static func encoded(_ type: HandshakeType, body: (inout ByteWriter) -> Void) -> [UInt8] {
         var writer = ByteWriter()
         writer.writeUInt8(type.rawValue)
-        writer.writeBlock24 { encodeBody(into: &$0) }
+        writer.writeBlock24(body)
         return writer.bytes
     }
 

@@ -55,7 +55,7 @@ extension ClientHandshake {
             }
             hello.extensions.earlyData = early != nil
             let attached = offer?.attach(to: &hello, prefix: nil, now: now)
-            let bytes = attached?.message ?? HandshakeMessage.clientHello(hello).encoded()
+            let bytes = attached?.message ?? HandshakeMessage.encoded(.clientHello) { hello.encode(into: &$0) }
             output.sendEncoded(bytes)
             var state = ExpectServerHello(
                 sharedConfiguration: Shared(configuration), serverName: serverName, hello: hello, helloBytes: bytes,
@@ -197,7 +197,7 @@ extension ClientHandshake {
                 (bytes, transcript) = current.attach(to: &secondHello, prefix: transcript, now: configuration.time.now)
             } else {
                 offer = nil
-                bytes = HandshakeMessage.clientHello(secondHello).encoded()
+                bytes = HandshakeMessage.encoded(.clientHello) { secondHello.encode(into: &$0) }
                 transcript.update(bytes)
             }
             if !sentEarlyData { output.sendChangeCipherSpec() }

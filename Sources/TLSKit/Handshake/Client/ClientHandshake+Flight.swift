@@ -120,19 +120,21 @@ extension ClientHandshake {
             guard certificate.requestContext.isEmpty else { throw TLSError(.illegalParameter("certificate_request_context")) }
             // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error.
             guard !certificate.entries.isEmpty else { throw TLSError(.malformedMessage("empty server Certificate")) }
-            let configuration = flight.configuration
-            try ClientCertificateCheck.requireLength(certificate, limits: configuration.limits)
+            // Read in place: a copy of the whole configuration would retain each of its parts.
+            let configuration = flight.sharedConfiguration
+            try ClientCertificateCheck.requireLength(certificate, limits: configuration.value.limits)
             let chainDER = certificate.entries.map(\.certificateData)
-            let now = configuration.time.now
+            let now = configuration.value.time.now
             // A verifier that replaces chain verification decides alone, once the signature checks.
-            let verification = configuration.verifiesChainAgainstRoots ? configuration.certificateVerification : .insecureNoVerification
+            let verification =
+                configuration.value.verifiesChainAgainstRoots ? configuration.value.certificateVerification : .insecureNoVerification
             switch verification {
             case .fullVerification:
                 flight.parameters.peerCertificates = try ChainVerification.verify(
-                    chainDER: chainDER, roots: configuration.trustRoots, serverName: flight.serverName, now: now)
+                    chainDER: chainDER, roots: configuration.value.trustRoots, serverName: flight.serverName, now: now)
             case .noHostnameVerification:
                 flight.parameters.peerCertificates = try ChainVerification.verify(
-                    chainDER: chainDER, roots: configuration.trustRoots, serverName: nil, now: now)
+                    chainDER: chainDER, roots: configuration.value.trustRoots, serverName: nil, now: now)
             case .insecureNoVerification:
                 flight.parameters.peerCertificates = try ChainVerification.parse(chainDER: chainDER)
             }

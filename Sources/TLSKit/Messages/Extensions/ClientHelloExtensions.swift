@@ -64,7 +64,7 @@ extension ClientHelloExtensions {
     }
 
     func encode(into writer: inout ByteWriter) {
-        writer.writeExtensions(known: forEachKnownExtension, other: other, receivedTypes: receivedTypes) { writer in
+        writer.writeExtensions(known: { forEachKnownExtension($0) }, other: other, receivedTypes: receivedTypes) { writer in
             if let preSharedKey { writer.writeExtension(.preSharedKey) { preSharedKey.encode(into: &$0) } }
         }
     }
@@ -104,7 +104,7 @@ extension ClientHelloExtensions {
     /// The extensions in the order they are sent: ``receivedTypes`` order when set,
     /// then the rest, and `pre_shared_key` last.
     var rawExtensions: [RawExtension] {
-        var extensions = ([RawExtension](collecting: forEachKnownExtension) + other).ordered(following: receivedTypes)
+        var extensions = ([RawExtension](collecting: { forEachKnownExtension($0) }) + other).ordered(following: receivedTypes)
         if let preSharedKey {
             extensions.append(RawExtension(.preSharedKey) { preSharedKey.encode(into: &$0) })
         }

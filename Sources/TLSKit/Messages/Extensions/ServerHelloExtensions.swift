@@ -44,11 +44,11 @@ extension ServerHelloExtensions {
 
     /// The extensions in the order they are sent: ``receivedTypes`` order when set, then the rest.
     var rawExtensions: [RawExtension] {
-        ([RawExtension](collecting: forEachKnownExtension) + other).ordered(following: receivedTypes)
+        ([RawExtension](collecting: { forEachKnownExtension($0) }) + other).ordered(following: receivedTypes)
     }
 
     func encode(into writer: inout ByteWriter) {
-        writer.writeExtensions(known: forEachKnownExtension, other: other, receivedTypes: receivedTypes)
+        writer.writeExtensions(known: { forEachKnownExtension($0) }, other: other, receivedTypes: receivedTypes)
     }
 
     /// Hands each extension this hello gives meaning to to `add`.

@@ -52,7 +52,9 @@ struct ByteWriter {
 
     private mutating func writeBlock(prefix: Int, _ body: (inout ByteWriter) -> Void) {
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: prefix))
+        // Room for the length, filled in below; one to three bytes, appended one at a time
+        // (a repeated-element append costs more than the bytes).
+        for _ in 0..<prefix { bytes.append(0) }
         body(&self)
         let length = bytes.count - start - prefix
         precondition(length < 1 << (8 * prefix), "encoded block exceeds its length prefix")
