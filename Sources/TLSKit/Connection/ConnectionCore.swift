@@ -404,8 +404,10 @@ extension ConnectionCore {
                 throw TLSError(.unexpectedMessage("\(type) record with no content"))
             }
             switch type {
-            case .handshake: try receiveHandshake(Array(content), role: role)
-            case .alert: try receiveAlert(Array(content))
+            // Copied as raw bytes: building an array through Data's iterator costs several
+            // times the copy.
+            case .handshake: try receiveHandshake(content.withUnsafeBytes { Array($0) }, role: role)
+            case .alert: try receiveAlert(content.withUnsafeBytes { Array($0) })
             case .applicationData:
                 if remainingEarlyData != nil { return try receiveEarlyData(content) }
                 guard isHandshakeComplete else { throw TLSError(.unexpectedMessage("application data during the handshake")) }
