@@ -9,25 +9,7 @@
 # Each probe counts the calls of `--profile-iterations 600` and of `100`; the difference,
 # divided by 500, leaves the set-up out. The probes are removed afterwards.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-mode=()
-what="handshake pair"
-if [[ "${1:-}" == "--resumed" ]]; then
-    mode=(--profile-resumptions)
-    what="resumption pair"
-    shift
-fi
-# --boringssl: on the opt-in BoringSSL crypto provider rather than the default one.
-if [[ "${1:-}" == "--boringssl" ]]; then
-    mode+=(--profile-boringssl)
-    shift
-fi
-bench="${1:-}"
-if [[ -z "$bench" ]]; then
-    swift build -c release --package-path "$here" >&2
-    bench="$(swift build -c release --package-path "$here" --show-bin-path)/tlskit-bench"
-fi
-bench="$(readlink -f "$bench")"
+source "$(dirname "$0")/profile-arguments.sh"
 swift_core="$(ldd "$bench" | awk '$1 ~ /^libswiftCore[.]so/ {print $3}')"
 libc="$(ldd "$bench" | awk '$1 ~ /^libc[.]so/ {print $3}')"
 

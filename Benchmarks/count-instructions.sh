@@ -12,25 +12,7 @@
 # inside it). Under valgrind BoringSSL takes its plain x86-64 paths (no ADX, no SHA extensions):
 # the public-key and SHA-256 counts are higher than natively, the rest is what runs.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-mode=()
-function="profileFullHandshakes"
-what="handshake pair"
-if [[ "${1:-}" == "--resumed" ]]; then
-    mode=(--profile-resumptions)
-    function="profileResumptions"
-    what="resumption pair"
-    shift
-fi
-if [[ "${1:-}" == "--boringssl" ]]; then
-    mode+=(--profile-boringssl)
-    shift
-fi
-bench="${1:-}"
-if [[ -z "$bench" ]]; then
-    swift build -c release --package-path "$here" >&2
-    bench="$(swift build -c release --package-path "$here" --show-bin-path)/tlskit-bench"
-fi
+source "$(dirname "$0")/profile-arguments.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # valgrind 3.19 cannot read the toolchain's DWARF; the symbols stay.
