@@ -232,14 +232,31 @@ extension ClientHandshake {
 
 /// Tells host names from address literals.
 enum ServerNameKind {
+    /// An IPv6 literal (any colon) or a dotted-quad IPv4 literal: four parts of one to three
+    /// digits, each at most 255. Read in one pass without splitting: every client connection
+    /// asks this of its server name.
     static func isAddressLiteral(_ name: String) -> Bool {
         let utf8 = name.utf8
         // IPv6 literals contain colons, which host names never do.
         if utf8.contains(UInt8(ascii: ":")) { return true }
-        let parts = utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-                && Int(String(decoding: part, as: UTF8.self))! <= 255
+        var parts = 1
+        var digits = 0
+        var value = 0
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard digits > 0, parts < 4 else { return false }
+                parts += 1
+                digits = 0
+                value = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                guard digits <= 3, value <= 255 else { return false }
+            default:
+                return false
+            }
         }
+        return parts == 4 && digits > 0
     }
 }
