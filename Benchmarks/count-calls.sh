@@ -4,12 +4,14 @@
 # independent of the machine's load, unlike timings. Needs perf with uprobes (Debian's
 # linux-perf) and the rights to add probes.
 #
-#   Benchmarks/count-calls.sh [--resumed] [--boringssl] [BENCH_BINARY]
+#   Benchmarks/count-calls.sh [--resumed | --nio tlskit|niossl] [--boringssl] [BENCH_BINARY]
 #
 # Each probe counts the calls of `--profile-iterations 600` and of `100`; the difference,
 # divided by 500, leaves the set-up out. The probes are removed afterwards.
 set -euo pipefail
 source "$(dirname "$0")/profile-arguments.sh"
+# The probes count the whole process: one side alone is count-instructions.sh's.
+[[ -z "$side" ]] || { echo "count-calls.sh counts both sides; --side is count-instructions.sh's" >&2; exit 64; }
 swift_core="$(ldd "$bench" | awk '$1 ~ /^libswiftCore[.]so/ {print $3}')"
 libc="$(ldd "$bench" | awk '$1 ~ /^libc[.]so/ {print $3}')"
 

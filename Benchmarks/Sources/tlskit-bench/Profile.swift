@@ -6,8 +6,9 @@ import TLSKit
 func profileFullHandshakes(_ context: BenchContext, iterations: Int) throws {
     let server = context.tlskit.serverConfiguration(ticketCount: 0)
     let client = context.tlskit.clientConfiguration(sessionStore: StoreOnlySessionStore())
+    var meter = ProfiledSides()
     for _ in 0..<iterations {
-        _ = try TLSKitPair.handshake(client: client, server: server)
+        _ = try TLSKitPair.handshake(client: client, server: server, meter: &meter)
     }
 }
 
@@ -19,9 +20,10 @@ func profileResumptions(_ context: BenchContext, iterations: Int) throws {
     let server = context.tlskit.serverConfiguration()
     var client = context.tlskit.clientConfiguration(sessionStore: InMemoryClientSessionStore())
     client.resumptionModes = [.pskWithKeyExchange]
-    _ = try TLSKitPair.handshake(client: client, server: server)
+    var meter = ProfiledSides()
+    _ = try TLSKitPair.handshake(client: client, server: server, meter: &meter)
     for _ in 0..<iterations {
-        let pair = try TLSKitPair.handshake(client: client, server: server)
+        let pair = try TLSKitPair.handshake(client: client, server: server, meter: &meter)
         guard pair.client.negotiatedParameters?.isResumed == true else {
             throw TLSKitPair.Failure(description: "expected a resumption")
         }
@@ -34,7 +36,22 @@ func profileResumptions(_ context: BenchContext, iterations: Int) throws {
 @inline(never)
 func profileNIOHandshakes(_ context: BenchContext, iterations: Int, reference: Bool) throws {
     let factory = reference ? try HandlerFactory.niossl(context.pki) : HandlerFactory.tlskit(context.tlskit)
+    var meter = ProfiledSides()
     for _ in 0..<iterations {
-        try factory.connect().close()
+        try EmbeddedPair.connect(factory, meter: &meter).close()
     }
 }
+
+/// Runs each side's calls inside a function of its own, never inlined, so that a profiler can
+/// count one side alone (`--toggle-collect='*profiledServerSide*'`) with the calls attributed
+/// exactly as the `_server_side` and `_client_side` figures time them.
+struct ProfiledSides: SideMeter {
+    mutating func client<T>(_ body: () throws -> T) rethrows -> T { try profiledClientSide(body) }
+    mutating func server<T>(_ body: () throws -> T) rethrows -> T { try profiledServerSide(body) }
+}
+
+@inline(never)
+func profiledClientSide<T>(_ body: () throws -> T) rethrows -> T { try body() }
+
+@inline(never)
+func profiledServerSide<T>(_ body: () throws -> T) rethrows -> T { try body() }
