@@ -73,15 +73,18 @@ public struct ClientConfiguration: Sendable {
     /// what it should refuse. Every connection made with it calls this; call it at start-up to
     /// fail there instead.
     public func validate() throws {
-        guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
-        guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
+        guard cipherSuites.contains(where: \.isSupported) else { throw TLSError.configuration("no supported cipher suite configured") }
+        guard groups.contains(where: NamedGroup.supported.contains) else { throw TLSError.configuration("no supported group configured") }
         for group in keyShareGroups where !NamedGroup.supported.contains(group) {
             throw TLSError.configuration("key share group \(group) is not one TLSKit implements")
         }
-        guard Set(keyShareGroups).count == keyShareGroups.count else {
-            // RFC 8446 §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same group."
-            throw TLSError.configuration("a key share group is listed twice")
-        }
+        // RFC 8446 §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same
+        // group." Every group is one of the few supported ones by now, so a longer list repeats
+        // one, and a shorter one is checked pair by pair without building a set per connection.
+        let repeatsGroup =
+            keyShareGroups.count > NamedGroup.supported.count
+            || keyShareGroups.indices.contains { keyShareGroups[..<$0].contains(keyShareGroups[$0]) }
+        guard !repeatsGroup else { throw TLSError.configuration("a key share group is listed twice") }
         // Verification against no roots can only fail: say so when the configuration is used,
         // not as a certificate error on every connection (a machine without a CA bundle). Only a
         // verifier that replaces chain verification makes the roots unnecessary.

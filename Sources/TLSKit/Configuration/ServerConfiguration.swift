@@ -160,8 +160,8 @@ public struct ServerConfiguration: Sendable {
         guard !certificates.isEmpty || certificateResolver != nil else {
             throw TLSError.configuration("a server needs at least one certificate")
         }
-        guard !cipherSuites.filter(\.isSupported).isEmpty else { throw TLSError.configuration("no supported cipher suite configured") }
-        guard !groups.filter(NamedGroup.supported.contains).isEmpty else { throw TLSError.configuration("no supported group configured") }
+        guard cipherSuites.contains(where: \.isSupported) else { throw TLSError.configuration("no supported cipher suite configured") }
+        guard groups.contains(where: NamedGroup.supported.contains) else { throw TLSError.configuration("no supported group configured") }
         try TicketSchedule.validate(count: ticketCount)
         guard ticketLifetime <= 604_800 else { throw TLSError.configuration("ticket lifetime \(ticketLifetime) s exceeds 7 days (RFC 8446 §4.6.1)") }
         guard maximumPSKIdentities >= 1 else { throw TLSError.configuration("maximumPSKIdentities must be at least 1") }

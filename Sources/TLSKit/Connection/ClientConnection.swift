@@ -1,7 +1,10 @@
 /// The client end of a TLS 1.3 connection (the equivalent of an OpenSSL `SSL` in client mode).
 public final class ClientConnection: TLSConnection {
     /// The configuration this connection was made with.
-    public let configuration: ClientConfiguration
+    public var configuration: ClientConfiguration { sharedConfiguration.value }
+    /// The configuration, held once: the handshake's states share this box rather than each
+    /// holding a copy (every reference in it retained again).
+    private let sharedConfiguration: Shared<ClientConfiguration>
     /// The name the server's certificate is checked against and sent in SNI (unless it is an address).
     public let serverName: String?
     /// NewSessionTicket messages received on this connection so far.
@@ -30,12 +33,13 @@ public final class ClientConnection: TLSConnection {
     ///     once the handshake completes. Early data can be replayed by an attacker (RFC 8446 §8):
     ///     send only requests that are safe to repeat.
     public init(configuration: ClientConfiguration, serverName: String?, session: ClientSession? = nil, earlyData: [UInt8]? = nil) throws {
-        self.configuration = configuration
+        let shared = Shared(configuration)
+        self.sharedConfiguration = shared
         self.serverName = serverName
         self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog, cryptoProvider: configuration.cryptoProvider)
         var output = HandshakeOutput(logsSecrets: configuration.keyLog != nil)
         self.machine = try ClientHandshakeState.start(
-            configuration: configuration, serverName: serverName, session: session, earlyData: earlyData, output: &output)
+            sharedConfiguration: shared, serverName: serverName, session: session, earlyData: earlyData, output: &output)
         try core.step(role: self) { pending in pending = output }
     }
 
@@ -81,7 +85,7 @@ public final class ClientConnection: TLSConnection {
         try core.exportKeyingMaterial(label: label, context: context, length: length, role: self)
     }
 
-    public var peerCertificateVerifier: (any PeerCertificateVerifier)? { configuration.certificateVerifier }
+    public var peerCertificateVerifier: (any PeerCertificateVerifier)? { sharedConfiguration.value.certificateVerifier }
 
     public func resumePeerVerification(_ verdict: PeerVerificationVerdict) throws {
         try core.resumePeerVerification(verdict, role: self)
@@ -113,8 +117,8 @@ extension ClientConnection: ConnectionRole {
         guard case .sessionTicketReceived(let session) = event else { return }
         receivedTicketCount += 1
         // RFC 8446 §4.6.1: a lifetime of zero means the ticket must not be cached.
-        if session.lifetime > 0, !session.serverName.isEmpty { configuration.sessionStore?.store(session) }
-        configuration.newSessionHandler?(session)
+        if session.lifetime > 0, !session.serverName.isEmpty { sharedConfiguration.value.sessionStore?.store(session) }
+        sharedConfiguration.value.newSessionHandler?(session)
     }
 
     func handshakeFailed() {}

@@ -3,7 +3,10 @@ import X509
 /// The server end of a TLS 1.3 connection (the equivalent of an OpenSSL `SSL` in server mode).
 public final class ServerConnection: TLSConnection {
     /// The configuration this connection was made with.
-    public let configuration: ServerConfiguration
+    public var configuration: ServerConfiguration { sharedConfiguration.value }
+    /// The configuration, held once: the handshake's states share this box rather than each
+    /// holding a copy (every reference in it retained again).
+    private let sharedConfiguration: Shared<ServerConfiguration>
     public let core: ConnectionCore
     private var machine: ServerHandshakeState
     /// How many tickets this connection mints, and the ones asked for on demand.
@@ -15,9 +18,10 @@ public final class ServerConnection: TLSConnection {
     /// A server connection waiting for a ClientHello.
     public init(configuration: ServerConfiguration) throws {
         try configuration.validate()
-        self.configuration = configuration
+        let shared = Shared(configuration)
+        self.sharedConfiguration = shared
         self.core = ConnectionCore(limits: configuration.limits, keyLog: configuration.keyLog, cryptoProvider: configuration.cryptoProvider)
-        self.machine = ServerHandshakeState(configuration: configuration)
+        self.machine = ServerHandshakeState(sharedConfiguration: shared)
         self.tickets = try TicketSchedule(count: configuration.ticketCount)
         self.earlyDataReplayGuard = configuration.effectiveEarlyDataReplayGuard()
     }
@@ -92,7 +96,7 @@ public final class ServerConnection: TLSConnection {
         try core.exportKeyingMaterial(label: label, context: context, length: length, role: self)
     }
 
-    public var peerCertificateVerifier: (any PeerCertificateVerifier)? { configuration.clientCertificateVerifier }
+    public var peerCertificateVerifier: (any PeerCertificateVerifier)? { sharedConfiguration.value.clientCertificateVerifier }
 
     public func resumePeerVerification(_ verdict: PeerVerificationVerdict) throws {
         try core.resumePeerVerification(verdict, role: self)
@@ -142,8 +146,8 @@ public final class ServerConnection: TLSConnection {
     ///   when the chain is to be verified against roots and there are none.
     public func requestClientCertificate(trustRoots: TrustRoots? = nil, required: Bool = false) throws {
         var roots: TrustRoots?
-        if configuration.verifiesClientChainAgainstRoots {
-            guard let given = trustRoots ?? configuration.clientAuthentication.trustRoots else {
+        if sharedConfiguration.value.verifiesClientChainAgainstRoots {
+            guard let given = trustRoots ?? sharedConfiguration.value.clientAuthentication.trustRoots else {
                 throw TLSError.configuration("post-handshake authentication needs trust roots for client certificates")
             }
             guard !given.certificates.isEmpty else {
@@ -192,8 +196,8 @@ extension ServerConnection: ConnectionRole {
     var refusesChangeCipherSpec: Bool { !hasReceivedClientHello }
 
     func observe(_ event: TLSEvent) {
-        if case .sessionTicketIssued(let ticket) = event { configuration.newSessionHandler?(ticket) }
+        if case .sessionTicketIssued(let ticket) = event { sharedConfiguration.value.newSessionHandler?(ticket) }
     }
 
-    func handshakeFailed() { configuration.statistics.recordHandshakeFailure() }
+    func handshakeFailed() { sharedConfiguration.value.statistics.recordHandshakeFailure() }
 }

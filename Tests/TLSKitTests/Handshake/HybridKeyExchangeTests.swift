@@ -173,6 +173,29 @@ final class KeyShareNarrowingTests: XCTestCase {
         XCTAssertNoThrow(try client.validate())
         client.keyShareGroups = [.x25519, .x25519]
         XCTAssertThrowsError(try client.validate())
+        client.keyShareGroups = [.x25519, .X25519MLKEM768, .x25519]
+        XCTAssertThrowsError(try client.validate(), "a repeat that is not next to its first")
+        client.keyShareGroups = Array(repeating: .x25519, count: 200)
+        XCTAssertThrowsError(try client.validate())
+    }
+
+    func testConfigurationsWithNothingTLSKitImplementsAreRefused() throws {
+        var client = ClientConfiguration()
+        client.cipherSuites = [CipherSuite(rawValue: 0x1304)]
+        XCTAssertThrowsError(try client.validate()) { XCTAssertEqual(($0 as? TLSError)?.code, .invalidConfiguration) }
+        client.cipherSuites = [CipherSuite(rawValue: 0x1304), .TLS_AES_128_GCM_SHA256]
+        XCTAssertNoThrow(try client.validate())
+        client.groups = [.x448]
+        XCTAssertThrowsError(try client.validate()) { XCTAssertEqual(($0 as? TLSError)?.code, .invalidConfiguration) }
+
+        var server = TestPKI.serverConfiguration(TestPKI.certifiedKey())
+        server.cipherSuites = [CipherSuite(rawValue: 0x1304)]
+        XCTAssertThrowsError(try server.validate()) { XCTAssertEqual(($0 as? TLSError)?.code, .invalidConfiguration) }
+        server.cipherSuites = CipherSuite.supported
+        server.groups = [.x448]
+        XCTAssertThrowsError(try server.validate()) { XCTAssertEqual(($0 as? TLSError)?.code, .invalidConfiguration) }
+        server.groups.append(.x25519)
+        XCTAssertNoThrow(try server.validate())
     }
 
     func testAClientOfferingOnlyClassicalGroupsHandshakesWithTheDefaults() throws {

@@ -22,9 +22,10 @@ extension ClientHandshake {
         var sentEarlyData = false
 
         static func start(
-            configuration: ClientConfiguration, serverName: String?, session: ClientSession?, earlyData: [UInt8]?,
+            sharedConfiguration: Shared<ClientConfiguration>, serverName: String?, session: ClientSession?, earlyData: [UInt8]?,
             output: inout HandshakeOutput
         ) throws -> ExpectServerHello {
+            let configuration = sharedConfiguration.value
             try configuration.validate()
             let now = configuration.time.now
             let suites = configuration.cipherSuites.filter(\.isSupported)
@@ -58,7 +59,7 @@ extension ClientHandshake {
             let bytes = attached?.message ?? HandshakeMessage.encoded(.clientHello) { hello.encode(into: &$0) }
             output.sendEncoded(bytes)
             var state = ExpectServerHello(
-                sharedConfiguration: Shared(configuration), serverName: serverName, hello: hello, helloBytes: bytes,
+                sharedConfiguration: sharedConfiguration, serverName: serverName, hello: hello, helloBytes: bytes,
                 offeredTranscript: attached?.transcript, keys: keys, offer: offer, retry: nil)
             if let (offer, data) = early {
                 // RFC 8446 §7.1: client_early_traffic_secret covers the ClientHello alone, under the

@@ -11,12 +11,12 @@ enum ClientHandshakeState {
 
     /// Builds and sends the first ClientHello, and `earlyData` after it when the session allows.
     static func start(
-        configuration: ClientConfiguration, serverName: String?, session: ClientSession?, earlyData: [UInt8]?,
+        sharedConfiguration: Shared<ClientConfiguration>, serverName: String?, session: ClientSession?, earlyData: [UInt8]?,
         output: inout HandshakeOutput
     ) throws -> ClientHandshakeState {
         .expectServerHello(
             try ClientHandshake.ExpectServerHello.start(
-                configuration: configuration, serverName: serverName, session: session, earlyData: earlyData, output: &output))
+                sharedConfiguration: sharedConfiguration, serverName: serverName, session: session, earlyData: earlyData, output: &output))
     }
 
     /// Consumes one handshake message and returns the next state.

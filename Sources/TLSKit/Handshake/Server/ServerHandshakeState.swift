@@ -9,8 +9,8 @@ enum ServerHandshakeState {
     case expectFinished(ServerHandshake.ExpectFinished)
     case connected(ServerHandshake.Connected)
 
-    init(configuration: ServerConfiguration) {
-        self = .expectClientHello(ServerHandshake.ExpectClientHello(sharedConfiguration: Shared(configuration), retry: nil))
+    init(sharedConfiguration: Shared<ServerConfiguration>) {
+        self = .expectClientHello(ServerHandshake.ExpectClientHello(sharedConfiguration: sharedConfiguration, retry: nil))
     }
 
     /// Handles `message` in place: the next state replaces this one, which stays as it was if
