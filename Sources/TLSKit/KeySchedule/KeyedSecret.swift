@@ -58,6 +58,11 @@ struct KeyedSecret: @unchecked Sendable {
         }
 
         /// Writes HMAC(key, message), a whole hash long, to the start of `output`.
+        ///
+        /// Never inlined: every derivation of a handshake comes through here, and one copy of
+        /// the four HMACs serves them all, where inlined copies in each caller would each be
+        /// fetched into the instruction cache once per handshake.
+        @inline(never)
         func authenticationCode(for message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
             switch self {
             case .sha256(let keyed): keyed.authenticationCode(for: message, into: output)
@@ -156,8 +161,15 @@ struct KeyedSecret: @unchecked Sendable {
         _ label: String, context: [UInt8], length: Int, _ body: (UnsafeRawBufferPointer) -> Result
     ) -> Result {
         precondition(length <= hash.length, "HKDF-Expand-Label output longer than one block")
-        return KeyedSecret.withHKDFLabel(label, context: context, length: length, counter: true) { info in
-            authenticationCode(for: info) { body(UnsafeRawBufferPointer(rebasing: $0.prefix(length))) }
+        return Self.withAuthenticationCode(length: length, { writeExpandedLabelBlock(label, context: context, length: length, into: $0) }, body)
+    }
+
+    /// Writes T(1) = HMAC(secret, HkdfLabel || 0x01), a whole hash long, to the start of
+    /// `output`: the one body every result type of ``withExpandedLabel(_:context:length:_:)``
+    /// shares, rather than a specialised copy per type.
+    private func writeExpandedLabelBlock(_ label: String, context: [UInt8], length: Int, into output: UnsafeMutableRawBufferPointer) {
+        KeyedSecret.withHKDFLabel(label, context: context, length: length, counter: true) { info in
+            storage.withUnsafeMutablePointerToHeader { $0.pointee.mac.authenticationCode(for: info, into: output) }
         }
     }
 
