@@ -43,5 +43,3 @@ extension Array: TLSOutputBuffer where Element == UInt8 {
         return written
     }
 }
-
-private let zeroBlock = [UInt8](repeating: 0, count: 4096)

@@ -34,6 +34,6 @@ import Crypto
 enum KeySchedule {
     /// A zero-filled string of Hash.length bytes: the IKM when there is no PSK or no (EC)DHE.
     static func zeroKey(for suite: CipherSuite) -> SymmetricKey {
-        SymmetricKey(data: [UInt8](repeating: 0, count: suite.hashLength))
+        SymmetricKey(data: [UInt8](zeroedCount: suite.hashLength))
     }
 }

@@ -88,10 +88,9 @@ struct TranscriptHash {
     }
 
     private static func digest<H: HMACHashState>(of hasher: H) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: H.byteCount) { buffer, count in
-            hasher.finalize(into: UnsafeMutableRawBufferPointer(buffer))
-            count = H.byteCount
-        }
+        var digest = [UInt8](zeroedCount: H.byteCount)
+        digest.withUnsafeMutableBytes { hasher.finalize(into: $0) }
+        return digest
     }
 
     /// Replaces the transcript so far (the first ClientHello) with the synthetic

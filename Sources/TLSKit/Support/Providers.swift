@@ -16,10 +16,9 @@ public struct RandomSource: Sendable {
     /// 256 bytes at a time, in pages a fork wipes in the child; bytes leave the buffer as they
     /// are handed out.
     public static let system = RandomSource { count in
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            SystemRandom.fill(UnsafeMutableRawBufferPointer(buffer))
-            initialized = count
-        }
+        var bytes = [UInt8](zeroedCount: count)
+        bytes.withUnsafeMutableBytes { SystemRandom.fill($0) }
+        return bytes
     }
 
     func bytes(_ count: Int) -> [UInt8] {

@@ -207,7 +207,7 @@ extension SessionTicketKeyRing {
     /// place in the ticket's own buffer on the key's kept context.
     fileprivate static func seal(_ plaintext: [UInt8], under key: SessionTicketKey, nonce: [UInt8]) -> [UInt8] {
         let headerLength = SessionTicketKey.nameLength + nonceLength
-        var ticket = [UInt8](repeating: 0, count: headerLength + plaintext.count + tagLength)
+        var ticket = [UInt8](zeroedCount: headerLength + plaintext.count + tagLength)
         ticket.withUnsafeMutableBytes { ticket in
             ticket.copyBytes(from: key.name)
             UnsafeMutableRawBufferPointer(rebasing: ticket[SessionTicketKey.nameLength...]).copyBytes(from: nonce)
@@ -234,16 +234,13 @@ extension SessionTicketKeyRing {
             let name = UnsafeRawBufferPointer(rebasing: ticket[..<SessionTicketKey.nameLength])
             let nonce = UnsafeRawBufferPointer(rebasing: ticket[SessionTicketKey.nameLength..<headerLength])
             let sealed = UnsafeRawBufferPointer(rebasing: ticket[headerLength...])
-            var opened = true
-            let plaintext = [UInt8](unsafeUninitializedCapacity: sealed.count - tagLength) { buffer, count in
-                do {
-                    count = try key.boringSSLContext.open(sealed, into: UnsafeMutableRawBufferPointer(buffer), nonce: nonce, additionalData: name)
-                } catch {
-                    opened = false
-                    count = 0
-                }
+            var plaintext = [UInt8](zeroedCount: sealed.count - tagLength)
+            let count = plaintext.withUnsafeMutableBytes { buffer in
+                try? key.boringSSLContext.open(sealed, into: buffer, nonce: nonce, additionalData: name)
             }
-            return opened ? plaintext : nil
+            guard let count else { return nil }
+            plaintext.removeSubrange(count...)
+            return plaintext
         }
     }
 }

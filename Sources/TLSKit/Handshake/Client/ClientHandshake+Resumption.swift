@@ -48,7 +48,7 @@ extension ClientHandshake {
             let suite = session.cipherSuite
             hello.extensions.preSharedKey = OfferedPSKs(
                 identities: [PSKIdentity(identity: session.ticket, obfuscatedTicketAge: session.obfuscatedTicketAge(now: now))],
-                binders: [[UInt8](repeating: 0, count: suite.hashLength)])
+                binders: [[UInt8](zeroedCount: suite.hashLength)])
             var (message, bindersOffset) = hello.encodedWithBindersOffset()
             var transcript = prefix ?? TranscriptHash(suite: suite, provider: provider)
             transcript.update(message[..<bindersOffset])
