@@ -58,11 +58,6 @@ struct KeyedSecret: @unchecked Sendable {
         }
 
         /// Writes HMAC(key, message), a whole hash long, to the start of `output`.
-        ///
-        /// Never inlined: every derivation of a handshake comes through here, and one copy of
-        /// the four HMACs serves them all, where inlined copies in each caller would each be
-        /// fetched into the instruction cache once per handshake.
-        @inline(never)
         func authenticationCode(for message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
             switch self {
             case .sha256(let keyed): keyed.authenticationCode(for: message, into: output)
@@ -169,7 +164,7 @@ struct KeyedSecret: @unchecked Sendable {
     /// shares, rather than a specialised copy per type.
     private func writeExpandedLabelBlock(_ label: String, context: [UInt8], length: Int, into output: UnsafeMutableRawBufferPointer) {
         KeyedSecret.withHKDFLabel(label, context: context, length: length, counter: true) { info in
-            storage.withUnsafeMutablePointerToHeader { $0.pointee.mac.authenticationCode(for: info, into: output) }
+            writeAuthenticationCode(for: info, into: output)
         }
     }
 
@@ -220,10 +215,21 @@ struct KeyedSecret: @unchecked Sendable {
         deriveKeyedSecret("derived", transcriptHash: hash.emptyHash).extractKeyed(inputKeyMaterial: inputKeyMaterial)
     }
 
+    /// Writes HMAC(secret, message), a whole hash long, to the start of `output`.
+    ///
+    /// Never inlined: every derivation of a handshake comes through here, and one copy of the
+    /// four HMACs serves them all, where inlined copies in each caller would each be fetched
+    /// into the instruction cache once per handshake. The HMAC is read where it lies in the
+    /// object, not passed by value, which would retain its hash states for the call.
+    @inline(never)
+    private func writeAuthenticationCode(for message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        storage.withUnsafeMutablePointerToHeader { $0.pointee.mac.authenticationCode(for: message, into: output) }
+    }
+
     /// Calls `body` with HMAC(secret, message), computed on the stack; `body` copies what it keeps.
     private func authenticationCode<Result>(for message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         storage.withUnsafeMutablePointerToHeader { header in
-            Self.withAuthenticationCode(length: header.pointee.mac.hash.length, { header.pointee.mac.authenticationCode(for: message, into: $0) }, body)
+            Self.withAuthenticationCode(length: header.pointee.mac.hash.length, { writeAuthenticationCode(for: message, into: $0) }, body)
         }
     }
 
