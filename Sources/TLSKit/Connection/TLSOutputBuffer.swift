@@ -31,12 +31,7 @@ extension Array: TLSOutputBuffer where Element == UInt8 {
         }
         let start = count
         // Zeros that `body` overwrites, copied a block at a time rather than set one by one.
-        var zerosLeft = minimumWritableBytes
-        while zerosLeft > 0 {
-            let block = Swift.min(zerosLeft, zeroBlock.count)
-            append(contentsOf: zeroBlock[..<block])
-            zerosLeft -= block
-        }
+        appendZeros(minimumWritableBytes)
         var written = 0
         defer { removeSubrange((start + written)...) }
         written = try withUnsafeMutableBytes { try body(UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }

@@ -13,13 +13,24 @@ extension Array where Element == UInt8 {
     init(zeroedCount count: Int) {
         precondition(count >= 0, "negative byte count")
         guard count > zeroBlock.count else {
+            // One copy of a prefix: cheaper than reserving and then appending.
             self = zeroBlock.withUnsafeBytes { Array(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             return
         }
         self = []
         reserveCapacity(count)
-        while self.count < count {
-            append(contentsOf: zeroBlock[..<Swift.min(count - self.count, zeroBlock.count)])
+        appendZeros(count)
+    }
+
+    /// Appends `count` zero bytes, a block copy at a time. The array grows as appending grows
+    /// it: reserving exactly `count` more on every call would reallocate a buffer that is
+    /// written into record after record.
+    mutating func appendZeros(_ count: Int) {
+        var left = count
+        while left > 0 {
+            let block = Swift.min(left, zeroBlock.count)
+            append(contentsOf: zeroBlock[..<block])
+            left -= block
         }
     }
 }
