@@ -49,26 +49,27 @@ enum RecordAEAD: Sendable {
         additionalData: UnsafeRawBufferPointer
     ) throws {
         let plaintext = UnsafeRawBufferPointer(rebasing: buffer[..<plaintextLength])
-        let sealed: (ciphertext: Data, tag: Data)
+        // The sealed box's combined form is the Data it holds, nonce || ciphertext || tag;
+        // its `ciphertext` and `tag` are slices made on each read.
+        let combined: Data?
         switch self {
         case .aesGCM(let key):
-            let box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(data: nonce), authenticating: additionalData)
-            sealed = (box.ciphertext, box.tag)
+            combined = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(data: nonce), authenticating: additionalData).combined
         case .chaChaPoly(let key):
-            let box = try ChaChaPoly.seal(plaintext, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: additionalData)
-            sealed = (box.ciphertext, box.tag)
+            combined = try ChaChaPoly.seal(plaintext, using: key, nonce: ChaChaPoly.Nonce(data: nonce), authenticating: additionalData).combined
         #if BoringSSLProvider
         case .boringSSL(let aead):
             return try aead.sealInPlace(buffer, plaintextLength: plaintextLength, nonce: nonce, additionalData: additionalData)
         #endif
         }
-        guard sealed.ciphertext.count == plaintextLength, sealed.tag.count == Self.tagLength else {
+        guard let combined, combined.count == Self.nonceLength + plaintextLength + Self.tagLength else {
             throw TLSError(.internalFailure("AEAD output of an unexpected length"))
         }
         // Data's copyBytes(to:) takes a generic path that costs more than the copy itself:
         // copy the raw bytes.
-        sealed.ciphertext.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: plaintextLength) }
-        sealed.tag.withUnsafeBytes { (buffer.baseAddress! + plaintextLength).copyMemory(from: $0.baseAddress!, byteCount: Self.tagLength) }
+        combined.withUnsafeBytes {
+            buffer.baseAddress!.copyMemory(from: $0.baseAddress! + Self.nonceLength, byteCount: plaintextLength + Self.tagLength)
+        }
     }
 
     /// Encrypts `plaintext` followed by the one byte `trailer` (a record's real content type)
@@ -111,20 +112,51 @@ enum RecordAEAD: Sendable {
 
     /// Decrypts and authenticates `ciphertextAndTag` (the tag is its last 16 bytes); throws on failure.
     func open(_ ciphertextAndTag: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer) throws -> Data {
-        let tagStart = ciphertextAndTag.count - Self.tagLength
-        let ciphertext = UnsafeRawBufferPointer(rebasing: ciphertextAndTag[..<tagStart])
-        let tag = UnsafeRawBufferPointer(rebasing: ciphertextAndTag[tagStart...])
         switch self {
         case .aesGCM(let key):
-            let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext, tag: tag)
+            let box =
+                ciphertextAndTag.count <= Self.combinedOpeningLimit
+                ? try AES.GCM.SealedBox(combined: Self.combined(nonce: nonce, ciphertextAndTag))
+                : try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: Self.ciphertext(ciphertextAndTag), tag: Self.tag(ciphertextAndTag))
             return try AES.GCM.open(box, using: key, authenticating: additionalData)
         case .chaChaPoly(let key):
-            let box = try ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: nonce), ciphertext: ciphertext, tag: tag)
+            let box =
+                ciphertextAndTag.count <= Self.combinedOpeningLimit
+                ? try ChaChaPoly.SealedBox(combined: Self.combined(nonce: nonce, ciphertextAndTag))
+                : try ChaChaPoly.SealedBox(
+                    nonce: ChaChaPoly.Nonce(data: nonce), ciphertext: Self.ciphertext(ciphertextAndTag), tag: Self.tag(ciphertextAndTag))
             return try ChaChaPoly.open(box, using: key, authenticating: additionalData)
         #if BoringSSLProvider
         case .boringSSL(let aead):
             return try aead.open(ciphertextAndTag, nonce: nonce, additionalData: additionalData)
         #endif
         }
+    }
+
+    /// Up to this many bytes of ciphertext and tag, swift-crypto's sealed box is built from one
+    /// Data holding nonce || ciphertext || tag. Its initialiser from the three parts is generic
+    /// and not inlinable, so it runs unspecialised, with dynamic casts and metadata lookups,
+    /// costing more than a small record's copy; the combined one copies the bytes once more,
+    /// which costs more than that overhead only for records of several kilobytes (see the
+    /// benchmark's `--primitives`).
+    static let combinedOpeningLimit = 2048
+
+    private static func combined(nonce: UnsafeRawBufferPointer, _ ciphertextAndTag: UnsafeRawBufferPointer) -> Data {
+        var combined = Data(count: nonce.count + ciphertextAndTag.count)
+        combined.withUnsafeMutableBytes { buffer in
+            buffer.baseAddress!.copyMemory(from: nonce.baseAddress!, byteCount: nonce.count)
+            if !ciphertextAndTag.isEmpty {
+                (buffer.baseAddress! + nonce.count).copyMemory(from: ciphertextAndTag.baseAddress!, byteCount: ciphertextAndTag.count)
+            }
+        }
+        return combined
+    }
+
+    private static func ciphertext(_ ciphertextAndTag: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: ciphertextAndTag[..<(ciphertextAndTag.count - tagLength)])
+    }
+
+    private static func tag(_ ciphertextAndTag: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: ciphertextAndTag[(ciphertextAndTag.count - tagLength)...])
     }
 }

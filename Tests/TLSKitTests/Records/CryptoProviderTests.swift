@@ -21,7 +21,10 @@ final class CryptoProviderTests: XCTestCase {
         let suites: [CipherSuite] = [.TLS_AES_128_GCM_SHA256, .TLS_AES_256_GCM_SHA384, .TLS_CHACHA20_POLY1305_SHA256]
         for suite in suites {
             let secret = SymmetricKey(data: (0..<suite.hashLength).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) })
-            for (length, padding) in [(0, 0), (1, 0), (100, 7), (16_383, 1), (16_384, 0)] {
+            // Fragments at and just past the length up to which swift-crypto's sealed box is
+            // built whole.
+            let limit = RecordAEAD.combinedOpeningLimit - 1 - RecordAEAD.tagLength
+            for (length, padding) in [(0, 0), (1, 0), (100, 7), (limit, 0), (limit + 1, 0), (16_383, 1), (16_384, 0)] {
                 let content = (0..<length).map { UInt8(truncatingIfNeeded: $0) }
                 var sealed: [[UInt8]] = []
                 for provider in CryptoProvider.all {
