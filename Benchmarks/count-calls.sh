@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Counts calls per TLSKit full handshake pair (no tickets), or per resumption pair with
-# --resumed: retains, releases, allocations, HMAC set-ups, AES-GCM seals and opens. Exact and
-# independent of the machine's load, unlike timings. Needs perf with uprobes (Debian's
-# linux-perf) and the rights to add probes.
+# --resumed: retains, releases, allocations, dynamic exclusivity checks (swift_beginAccess),
+# HMAC set-ups, AES-GCM seals and opens. Exact and independent of the machine's load, unlike
+# timings. Needs perf with uprobes (Debian's linux-perf) and the rights to add probes.
 #
 #   Benchmarks/count-calls.sh [--resumed | --nio tlskit|niossl] [--boringssl] [BENCH_BINARY]
 #
@@ -28,6 +28,7 @@ trap cleanup EXIT
 cleanup
 perf probe -q -x "$swift_core" -a 'probe_tlskitcount:swift_retain=swift_retain' >/dev/null
 perf probe -q -x "$swift_core" -a 'probe_tlskitcount:swift_release=swift_release' >/dev/null
+perf probe -q -x "$swift_core" -a 'probe_tlskitcount:swift_beginAccess=swift_beginAccess' >/dev/null
 perf probe -q -x "$libc" -a 'probe_tlskitcount:malloc=malloc' >/dev/null
 for name in "${!swift_symbols[@]}"; do
     at="$(address "${swift_symbols[$name]}")"
@@ -39,4 +40,4 @@ count() {
     perf stat -x, -e "$events" "$bench" --profile-iterations "$1" "${mode[@]}" 2>&1 >/dev/null |
         awk -F, '/probe_tlskitcount:/ {sub("probe_tlskitcount:", "", $3); print $3, $1}' | sort
 }
-join <(count 100) <(count 600) | awk -v what="$what" '{printf "%-14s %8.1f per %s\n", $1, ($3 - $2) / 500, what}'
+join <(count 100) <(count 600) | awk -v what="$what" '{printf "%-18s %8.1f per %s\n", $1, ($3 - $2) / 500, what}'

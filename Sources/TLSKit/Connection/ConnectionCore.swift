@@ -15,7 +15,6 @@ public final class ConnectionCore {
     private var readProtection: RecordProtection?
     private var writeProtection: RecordProtection?
     private var outbound: [UInt8] = []
-    private var pendingHandshake: [UInt8] = []
     /// Decrypted application data not yet read.
     private var plaintext = PlaintextQueue()
     private var events: [TLSEvent] = []
@@ -333,7 +332,6 @@ public final class ConnectionCore {
         guard failure == nil else { return }
         failure = error
         output.removeAll(keepingCapacity: false)
-        pendingHandshake = []
         pendingPeerVerification = nil
         pendingEarlyDataReplayCheck = nil
         heldRecords = []
@@ -512,8 +510,8 @@ extension ConnectionCore {
     /// How many pieces the unread application data is held in (for tests).
     var bufferedPlaintextPieceCount: Int { plaintext.pieceCount }
 
-    /// Room held for handshake actions and unsent handshake bytes (for tests).
-    var heldHandshakeCapacity: (actions: Int, bytes: Int) { (output.actionCapacity, pendingHandshake.capacity) }
+    /// Room held for handshake actions (for tests).
+    var heldHandshakeCapacity: Int { output.actionCapacity }
 
     /// Counts a record that carried nothing (ConnectionLimits.maximumEmptyRecordsInARow).
     private func countEmptyRecord() throws {
@@ -580,10 +578,17 @@ extension ConnectionCore {
     }
 
     private func applyOutput<Role: ConnectionRole>(role: Role) {
+        // The step's actions are taken out of the connection for the loop, and its messages
+        // gathered in a local buffer: each use of a stored property of this class is a dynamic
+        // exclusivity check, and a step has a dozen actions or so. Anything a handler called
+        // from the loop adds is dropped, as the actions are.
+        var step = HandshakeOutput(logsSecrets: keyLog != nil)
+        swap(&step, &output)
         // The messages a step sends are gathered into records between key changes: room for
         // all that is left of them whenever gathering starts, rather than growing the buffer
         // message by message.
-        var unsentBytes = output.sentByteCount
+        var unsentBytes = step.sentByteCount
+        var pending: [UInt8] = []
         if unsentBytes > 0 {
             // And room in the outbound bytes for the records they become: a step writes at most
             // a plaintext flight, a change_cipher_spec and a protected flight, each split at
@@ -591,17 +596,17 @@ extension ConnectionCore {
             let records = unsentBytes / RecordFramer.maximumPlaintextLength + 3
             outbound.reserveCapacity(outbound.count + unsentBytes + records * RecordProtection.sealedLength(contentLength: 0))
         }
-        for action in output.actions {
+        for action in step.actions {
             switch action {
             case .send(let bytes):
-                if pendingHandshake.isEmpty { pendingHandshake.reserveCapacity(unsentBytes) }
-                pendingHandshake.append(contentsOf: bytes)
+                if pending.isEmpty { pending.reserveCapacity(unsentBytes) }
+                pending.append(contentsOf: bytes)
                 unsentBytes -= bytes.count
             case .sendChangeCipherSpec:
-                flushHandshake()
+                flushHandshake(&pending)
                 RecordFramer.appendPlaintext(contentType: .changeCipherSpec, content: [1], into: &outbound)
             case .installWriteKeys(let suite, let secret):
-                flushHandshake()
+                flushHandshake(&pending)
                 writeProtection = RecordProtection(suite: suite, trafficSecret: secret, provider: cryptoProvider)
             case .installReadKeys(let suite, let secret):
                 readProtection = RecordProtection(suite: suite, trafficSecret: secret, provider: cryptoProvider)
@@ -614,11 +619,11 @@ extension ConnectionCore {
             case .awaitEarlyDataReplayCheck(let attempt):
                 pendingEarlyDataReplayCheck = attempt
             case .sendEarlyData(let data):
-                flushHandshake()
+                flushHandshake(&pending)
                 // Sealing fails only past the sequence number space, which early data never reaches.
                 try? data.withUnsafeBytes { try sealApplicationData($0, into: &outbound) }
             case .removeWriteKeys:
-                flushHandshake()
+                flushHandshake(&pending)
                 writeProtection = nil
             case .event(let event):
                 switch event {
@@ -637,26 +642,28 @@ extension ConnectionCore {
                 pendingPeerVerification = request
             }
         }
+        flushHandshake(&pending)
         // An established connection rarely acts again (a ticket, a key update): it holds no
         // room for actions while it idles.
-        output.removeAll(keepingCapacity: !isHandshakeComplete)
-        flushHandshake()
+        step.removeAll(keepingCapacity: !isHandshakeComplete)
+        swap(&step, &output)
     }
 
-    private func flushHandshake() {
-        guard !pendingHandshake.isEmpty else { return }
+    /// Seals or frames the gathered handshake messages into records of at most 2^14 bytes.
+    private func flushHandshake(_ pending: inout [UInt8]) {
+        guard !pending.isEmpty else { return }
         var start = 0
-        while start < pendingHandshake.count {
-            let end = min(start + RecordFramer.maximumPlaintextLength, pendingHandshake.count)
+        while start < pending.count {
+            let end = min(start + RecordFramer.maximumPlaintextLength, pending.count)
             if writeProtection != nil {
                 // Sealing fails only past the sequence number space, which a handshake never reaches.
-                try? seal(.handshake, pendingHandshake[start..<end])
+                try? seal(.handshake, pending[start..<end])
             } else {
-                RecordFramer.appendPlaintext(contentType: .handshake, content: pendingHandshake[start..<end], into: &outbound)
+                RecordFramer.appendPlaintext(contentType: .handshake, content: pending[start..<end], into: &outbound)
             }
             start = end
         }
-        pendingHandshake = []
+        pending.removeAll()
     }
 
     private func seal(_ type: ContentType, _ content: ArraySlice<UInt8>) throws {
