@@ -14,7 +14,7 @@ extension ClientHello {
         guard let preSharedKey = extensions.preSharedKey else {
             preconditionFailure("encodedWithBindersOffset() needs a pre_shared_key extension")
         }
-        let message = HandshakeMessage.encoded(.clientHello) { encode(into: &$0) }
+        let message = HandshakeMessage.encoded(.clientHello, self)
         return (message, message.count - preSharedKey.encodedBindersLength)
     }
 }

@@ -88,20 +88,21 @@ extension HandshakeMessage {
     }
 
     /// The full message: 1-byte type, uint24 length, body.
-    func encoded() -> [UInt8] {
-        Self.encoded(type) { encodeBody(into: &$0) }
-    }
+    func encoded() -> [UInt8] { Self.encoded(type, self) }
 
     /// A message of `type` whose body `body` writes: for a message that is kept after it is
-    /// sent (a ClientHello), which wrapping in this enum would copy.
-    static func encoded(_ type: HandshakeType, body: (inout ByteWriter) -> Void) -> [UInt8] {
+    /// sent (a ClientHello), which wrapping in this enum would copy. The body is written
+    /// inline, not from a closure, which would copy it.
+    static func encoded<Body: HandshakeMessageBody>(_ type: HandshakeType, _ body: Body) -> [UInt8] {
         var writer = ByteWriter()
         writer.writeUInt8(type.rawValue)
-        writer.writeBlock24(body)
+        let block = writer.beginBlock(prefix: 3)
+        body.encode(into: &writer)
+        writer.endBlock(block)
         return writer.bytes
     }
 
-    private func encodeBody(into writer: inout ByteWriter) {
+    func encode(into writer: inout ByteWriter) {
         switch self {
         case .clientHello(let message): message.encode(into: &writer)
         case .serverHello(let message): message.encode(into: &writer)
@@ -116,3 +117,11 @@ extension HandshakeMessage {
         }
     }
 }
+
+/// What writes the body of a handshake message (RFC 8446 §4), without its header.
+protocol HandshakeMessageBody {
+    func encode(into writer: inout ByteWriter)
+}
+
+extension HandshakeMessage: HandshakeMessageBody {}
+extension ClientHello: HandshakeMessageBody {}

@@ -56,7 +56,7 @@ extension ClientHandshake {
             }
             hello.extensions.earlyData = early != nil
             let attached = offer?.attach(to: &hello, prefix: nil, now: now)
-            let bytes = attached?.message ?? HandshakeMessage.encoded(.clientHello) { hello.encode(into: &$0) }
+            let bytes = attached?.message ?? HandshakeMessage.encoded(.clientHello, hello)
             output.sendEncoded(bytes)
             var state = ExpectServerHello(
                 sharedConfiguration: sharedConfiguration, serverName: serverName, hello: hello, helloBytes: bytes,
@@ -198,7 +198,7 @@ extension ClientHandshake {
                 (bytes, transcript) = current.attach(to: &secondHello, prefix: transcript, now: configuration.time.now)
             } else {
                 offer = nil
-                bytes = HandshakeMessage.encoded(.clientHello) { secondHello.encode(into: &$0) }
+                bytes = HandshakeMessage.encoded(.clientHello, secondHello)
                 transcript.update(bytes)
             }
             if !sentEarlyData { output.sendChangeCipherSpec() }

@@ -4,13 +4,34 @@ extension ServerHandshake {
     /// What the server's first flight is made from, once the ClientHello has been answered in
     /// every way but early data: kept while the replay guard is asked.
     struct FlightPlan {
-        let hello: ClientHello
+        let hello: OfferedHello
         let suite: CipherSuite
         let share: KeyShareEntry?
         let resumed: ResumedSession?
         /// The transcript up to and including the ClientHello.
         let transcript: TranscriptHash
         let applicationProtocol: String?
+    }
+
+    /// What of the ClientHello the server's flight and the connection after it use: the
+    /// whole ClientHello would be copied, a dozen arrays and strings retained, into every
+    /// state the plan passes through.
+    struct OfferedHello {
+        let random: [UInt8]
+        let legacySessionID: [UInt8]
+        let serverName: String?
+        let signatureAlgorithms: [SignatureScheme]
+        let pskKeyExchangeModes: [PSKKeyExchangeMode]
+        let postHandshakeAuth: Bool
+
+        init(_ hello: ClientHello) {
+            random = hello.random
+            legacySessionID = hello.legacySessionID
+            serverName = hello.extensions.serverName
+            signatureAlgorithms = hello.extensions.signatureAlgorithms ?? []
+            pskKeyExchangeModes = hello.extensions.pskKeyExchangeModes ?? []
+            postHandshakeAuth = hello.extensions.postHandshakeAuth
+        }
     }
 
     /// Every acceptance condition but the replay check held; the application's

@@ -59,7 +59,8 @@ extension ServerHandshake {
                 transcript.update(raw)
             }
             let plan = ServerHandshake.FlightPlan(
-                hello: hello, suite: suite, share: share, resumed: resumed, transcript: transcript, applicationProtocol: applicationProtocol)
+                hello: ServerHandshake.OfferedHello(hello), suite: suite, share: share, resumed: resumed, transcript: transcript,
+                applicationProtocol: applicationProtocol)
             guard hello.extensions.earlyData else { return try sendFlight(plan, acceptingEarlyData: false, output: &output) }
             switch examineEarlyData(hello, suite: suite, decision: decision, applicationProtocol: applicationProtocol) {
             case .failure(let reason):

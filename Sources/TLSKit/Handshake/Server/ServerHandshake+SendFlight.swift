@@ -20,8 +20,8 @@ extension ServerHandshake.ExpectClientHello {
             ? resumed?.early.clientEarlyTrafficSecret(transcriptHash: transcript.digest(), clientRandom: hello.random, log: &output) : nil
         var certificateChoice: (certified: CertifiedKey, scheme: SignatureScheme)?
         if resumed == nil {
-            let certified = configuration.certificate(forServerName: hello.extensions.serverName)
-            let clientSchemes = hello.extensions.signatureAlgorithms ?? []
+            let certified = configuration.certificate(forServerName: hello.serverName)
+            let clientSchemes = hello.signatureAlgorithms
             guard
                 let scheme = certified.privateKey.signatureSchemes.first(where: {
                     clientSchemes.contains($0) && configuration.signatureSchemes.contains($0)
@@ -83,15 +83,15 @@ extension ServerHandshake.ExpectClientHello {
 
         let parameters = NegotiatedParameters(
             cipherSuite: suite, group: share?.group, serverSignatureScheme: certificateChoice?.scheme,
-            applicationProtocol: applicationProtocol, serverName: hello.extensions.serverName,
+            applicationProtocol: applicationProtocol, serverName: hello.serverName,
             peerCertificates: resumed?.clientCertificates ?? [], isResumed: resumed != nil, usedHelloRetryRequest: retry != nil)
         let flight = ServerHandshake.Flight(
             sharedConfiguration: sharedConfiguration, suite: suite, transcript: transcript, clientHandshakeSecret: handshakeSecrets.client,
             master: master, applicationSecrets: applicationSecrets,
             parameters: parameters,
             clientCertificateChainDER: resumed?.state.clientCertificateChain ?? [],
-            clientModes: hello.extensions.pskKeyExchangeModes ?? [],
-            clientOffersPostHandshakeAuthentication: hello.extensions.postHandshakeAuth)
+            clientModes: hello.pskKeyExchangeModes,
+            clientOffersPostHandshakeAuthentication: hello.postHandshakeAuth)
         if earlyTrafficSecret != nil { return .expectEndOfEarlyData(ServerHandshake.ExpectEndOfEarlyData(flight: flight)) }
         return requestsCertificate
             ? .expectCertificate(ServerHandshake.ExpectCertificate(flight: flight))

@@ -51,15 +51,33 @@ struct ByteWriter {
     mutating func writeBlock24(_ body: (inout ByteWriter) -> Void) { writeBlock(prefix: 3, body) }
 
     private mutating func writeBlock(prefix: Int, _ body: (inout ByteWriter) -> Void) {
-        let start = bytes.count
-        // Room for the length, filled in below; one to three bytes, appended one at a time
-        // (a repeated-element append costs more than the bytes).
-        for _ in 0..<prefix { bytes.append(0) }
+        let block = beginBlock(prefix: prefix)
         body(&self)
-        let length = bytes.count - start - prefix
-        precondition(length < 1 << (8 * prefix), "encoded block exceeds its length prefix")
-        for i in 0..<prefix {
-            bytes[start + i] = UInt8(truncatingIfNeeded: length >> (8 * (prefix - 1 - i)))
+        endBlock(block)
+    }
+
+    /// A block whose length prefix is filled in when it ends.
+    struct Block {
+        fileprivate let start: Int
+        fileprivate let prefix: Int
+    }
+
+    /// Starts a block with a `prefix`-byte length, for an encoder that writes the body inline:
+    /// a closure given to `writeBlock` copies the values it captures from a caller's `self`.
+    mutating func beginBlock(prefix: Int) -> Block {
+        let block = Block(start: bytes.count, prefix: prefix)
+        // Room for the length, filled in by endBlock; one to three bytes, appended one at a
+        // time (a repeated-element append costs more than the bytes).
+        for _ in 0..<prefix { bytes.append(0) }
+        return block
+    }
+
+    /// Writes the length of everything written since `block` began into its prefix.
+    mutating func endBlock(_ block: Block) {
+        let length = bytes.count - block.start - block.prefix
+        precondition(length < 1 << (8 * block.prefix), "encoded block exceeds its length prefix")
+        for i in 0..<block.prefix {
+            bytes[block.start + i] = UInt8(truncatingIfNeeded: length >> (8 * (block.prefix - 1 - i)))
         }
     }
 }
