@@ -40,23 +40,33 @@ public final class InMemoryClientSessionStore: ClientSessionStore, Sendable {
         sessions.withValue { $0[serverName]?.count ?? 0 }
     }
 
+    // Each server's list is changed where it lies in the dictionary: a list taken out and put
+    // back would be copied, sessions and all, on its first change, the dictionary still
+    // holding it.
+
     public func store(_ session: ClientSession) {
         sessions.withValue { sessions in
-            var list = sessions[session.serverName] ?? []
-            list.append(session)
-            if list.count > maximumPerServer { list.removeFirst(list.count - maximumPerServer) }
-            sessions[session.serverName] = list
+            Self.append(session, to: &sessions[session.serverName, default: []], keeping: maximumPerServer)
         }
     }
 
     public func take(serverName: String, now: Date) -> ClientSession? {
         sessions.withValue { sessions in
-            guard var list = sessions[serverName] else { return nil }
-            list.removeAll { $0.isExpired(at: now) }
-            let newest = list.last
-            if !reuseTickets, !list.isEmpty { list.removeLast() }
-            sessions[serverName] = list.isEmpty ? nil : list
+            guard let index = sessions.index(forKey: serverName) else { return nil }
+            let newest = Self.takeNewest(from: &sessions.values[index], now: now, leaving: reuseTickets)
+            if sessions.values[index].isEmpty { sessions.remove(at: index) }
             return newest
         }
+    }
+
+    private static func append(_ session: ClientSession, to list: inout [ClientSession], keeping maximum: Int) {
+        list.append(session)
+        if list.count > maximum { list.removeFirst(list.count - maximum) }
+    }
+
+    /// The newest live session of `list`, removed from it unless `leaving`; expired ones are dropped.
+    private static func takeNewest(from list: inout [ClientSession], now: Date, leaving: Bool) -> ClientSession? {
+        list.removeAll { $0.isExpired(at: now) }
+        return leaving ? list.last : list.popLast()
     }
 }
