@@ -168,7 +168,8 @@ struct RecordProtection: Sendable {
         let inner = try open(record) { ciphertext, nonce, additionalData in
             try aead.open(ciphertext, nonce: nonce, additionalData: additionalData)
         }
-        let (contentType, contentLength) = try Self.removePadding(inner)
+        // Scanned as raw bytes: each of Data's subscripts costs more than the byte it reads.
+        let (contentType, contentLength) = try inner.withUnsafeBytes { try Self.removePadding($0) }
         return (contentType, inner[inner.startIndex..<(inner.startIndex + contentLength)], inner.count)
     }
 
@@ -216,13 +217,12 @@ struct RecordProtection: Sendable {
 
     /// The real content type of a decrypted TLSInnerPlaintext and the length of its content:
     /// the type is the last non-zero byte, and everything after it is padding.
-    private static func removePadding<Inner: Collection>(_ inner: Inner) throws -> (contentType: ContentType, contentLength: Int)
-    where Inner.Element == UInt8, Inner.Index == Int {
+    private static func removePadding(_ inner: UnsafeRawBufferPointer) throws -> (contentType: ContentType, contentLength: Int) {
         guard inner.count <= RecordProtection.maximumInnerPlaintextLength else { throw TLSError(.recordOverflow) }
-        var index = inner.endIndex
-        while index > inner.startIndex {
+        var index = inner.count
+        while index > 0 {
             index -= 1
-            if inner[index] != 0 { return (ContentType(rawValue: inner[index]), index - inner.startIndex) }
+            if inner[index] != 0 { return (ContentType(rawValue: inner[index]), index) }
         }
         throw TLSError(.unexpectedMessage("record with no content type"))
     }
