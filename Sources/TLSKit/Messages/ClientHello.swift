@@ -29,13 +29,18 @@ struct ClientHello: Hashable, Sendable {
 extension ClientHello {
     /// Decodes a ClientHello body (without the 4-byte handshake header).
     init(from reader: inout ByteReader) throws {
-        legacyVersion = try reader.readUInt16()
-        random = try reader.readBytes(32)
-        legacySessionID = try reader.readVector8()
+        // Read into locals and stored once, at the end: filled in field by field, the hello
+        // was built aside and copied into place.
+        let legacyVersion = try reader.readUInt16()
+        let random = try reader.readBytes(32)
+        let legacySessionID = try reader.readVector8()
         guard legacySessionID.count <= 32 else { throw DecodeFailure.invalidLength }
-        cipherSuites = try reader.readList16(minimum: 2, itemLength: 2) { CipherSuite(rawValue: try $0.readUInt16()) }
-        legacyCompressionMethods = try reader.readVector8(minimum: 1)
-        extensions = try ClientHelloExtensions(from: &reader)
+        let cipherSuites = try reader.readList16(minimum: 2, itemLength: 2) { CipherSuite(rawValue: try $0.readUInt16()) }
+        let legacyCompressionMethods = try reader.readVector8(minimum: 1)
+        let extensions = try ClientHelloExtensions(from: &reader)
+        self.init(
+            legacyVersion: legacyVersion, random: random, legacySessionID: legacySessionID, cipherSuites: cipherSuites,
+            legacyCompressionMethods: legacyCompressionMethods, extensions: extensions)
     }
 
     /// Encodes the body (without the 4-byte handshake header).
