@@ -27,9 +27,14 @@ struct KeyedHMAC<H: HMACHashState> {
     private let outer: H
 
     init(key: UnsafeRawBufferPointer) {
+        (inner, outer) = Self.keyedStates(key)
+    }
+
+    /// The inner and outer hash states with the key's pads hashed.
+    private static func keyedStates(_ key: UnsafeRawBufferPointer) -> (inner: H, outer: H) {
         // The padded key is built on the stack (a secret is keyed a dozen times per handshake)
         // and cleared before the stack is given back.
-        (inner, outer) = withUnsafeTemporaryAllocation(byteCount: H.blockByteCount, alignment: 8) { block in
+        withUnsafeTemporaryAllocation(byteCount: H.blockByteCount, alignment: 8) { block in
             defer { block.initializeMemory(as: UInt8.self, repeating: 0) }
             block.initializeMemory(as: UInt8.self, repeating: 0)
             if key.count > H.blockByteCount {
@@ -58,9 +63,21 @@ struct KeyedHMAC<H: HMACHashState> {
     /// in one update of each state.
     func authenticationCode(for message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
         var inner = self.inner
+        var outer = self.outer
+        Self.finish(&inner, &outer, message: message, into: output)
+    }
+
+    /// HMAC(key, message) under a key used once, into the start of `output`: the states are
+    /// updated where they were keyed, never copied, so swift-crypto's copy-on-write states are
+    /// not copied again on their update (two allocations fewer than keying, then using).
+    static func authenticationCode(key: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        var (inner, outer) = keyedStates(key)
+        finish(&inner, &outer, message: message, into: output)
+    }
+
+    private static func finish(_ inner: inout H, _ outer: inout H, message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
         inner.update(message)
         inner.finalize(into: output)
-        var outer = self.outer
         outer.update(UnsafeRawBufferPointer(rebasing: output[..<H.byteCount]))
         outer.finalize(into: output)
     }

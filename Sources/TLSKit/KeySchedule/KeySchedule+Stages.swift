@@ -43,11 +43,17 @@ extension KeySchedule {
             return Early(suite: other, secret: secret, derivedSalt: derivedSalt)
         }
 
-        /// binder_key for resumption PSKs: Derive-Secret(., "res binder", ""), keyed for its
-        /// one use. A binder is its ``KeyedSecret/finishedVerifyData(transcriptHash:)``
-        /// (RFC 8446 §4.2.11.2).
+        /// binder_key for resumption PSKs: Derive-Secret(., "res binder", ""). A binder is its
+        /// ``KeyedSecret/finishedVerifyData(transcriptHash:)`` (RFC 8446 §4.2.11.2), which
+        /// ``resumptionBinder(transcriptHash:)`` computes without keeping the key.
         func resumptionBinderKey() -> KeyedSecret {
             secret.deriveKeyedSecret("res binder", transcriptHash: suite.suiteHash.emptyHash)
+        }
+
+        /// The binder of a resumption PSK over `transcriptHash`, the transcript up to the
+        /// truncated ClientHello (RFC 8446 §4.2.11.2).
+        func resumptionBinder(transcriptHash: [UInt8]) -> [UInt8] {
+            secret.binder(label: "res binder", transcriptHash: transcriptHash)
         }
 
         /// client_early_traffic_secret: Derive-Secret(., "c e traffic", ClientHello) (RFC 8446

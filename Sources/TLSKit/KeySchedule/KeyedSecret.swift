@@ -57,6 +57,22 @@ struct KeyedSecret: @unchecked Sendable {
             }
         }
 
+        /// Writes HMAC(key, message), a whole hash long, to the start of `output`, for a key
+        /// used this once: keyed and used in place (``KeyedHMAC/authenticationCode(key:for:into:)``).
+        static func authenticationCode(
+            key: UnsafeRawBufferPointer, hash: SuiteHash, provider: CryptoProvider, for message: UnsafeRawBufferPointer,
+            into output: UnsafeMutableRawBufferPointer
+        ) {
+            switch (hash, provider.kind) {
+            case (.sha256, .swiftCrypto): KeyedHMAC<SHA256>.authenticationCode(key: key, for: message, into: output)
+            case (.sha384, .swiftCrypto): KeyedHMAC<SHA384>.authenticationCode(key: key, for: message, into: output)
+            #if BoringSSLProvider
+            case (.sha256, .boringSSL): KeyedHMAC<BoringSSLSHA256>.authenticationCode(key: key, for: message, into: output)
+            case (.sha384, .boringSSL): KeyedHMAC<BoringSSLSHA384>.authenticationCode(key: key, for: message, into: output)
+            #endif
+            }
+        }
+
         /// Writes HMAC(key, message), a whole hash long, to the start of `output`.
         func authenticationCode(for message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
             switch self {
@@ -194,12 +210,33 @@ struct KeyedSecret: @unchecked Sendable {
     ///
     /// Compare received values in constant time.
     func finishedVerifyData(transcriptHash: [UInt8]) -> [UInt8] {
-        // The finished key is keyed where it is derived and never becomes a secret object.
+        // The finished key is used once: keyed and used where it is derived, on the stack.
         let (hash, provider) = (self.hash, self.provider)
-        let finishedKey = withExpandedLabel("finished", context: [], length: hash.length) { MAC(key: $0, hash: hash, provider: provider) }
-        return transcriptHash.withUnsafeBytes { transcriptHash in
-            Self.withAuthenticationCode(length: hash.length, { finishedKey.authenticationCode(for: transcriptHash, into: $0) }) { Array($0) }
+        return withExpandedLabel("finished", context: [], length: hash.length) { finishedKey in
+            transcriptHash.withUnsafeBytes { Self.authenticationCode(key: finishedKey, hash: hash, provider: provider, for: $0) { Array($0) } }
         }
+    }
+
+    /// The PSK binder (RFC 8446 §4.2.11.2): the Finished verify_data with binder_key =
+    /// Derive-Secret(this Early Secret, label, "") as the base key. The binder key and its
+    /// finished key are each used once and stay on the stack.
+    func binder(label: String, transcriptHash: [UInt8]) -> [UInt8] {
+        let (hash, provider) = (self.hash, self.provider)
+        return withExpandedLabel(label, context: hash.emptyHash, length: hash.length) { binderKey in
+            KeyedSecret.withHKDFLabel("finished", context: [], length: hash.length, counter: true) { label in
+                Self.authenticationCode(key: binderKey, hash: hash, provider: provider, for: label) { finishedKey in
+                    transcriptHash.withUnsafeBytes { Self.authenticationCode(key: finishedKey, hash: hash, provider: provider, for: $0) { Array($0) } }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with HMAC(key, message) for a key used this once, computed on the stack.
+    private static func authenticationCode<Result>(
+        key: UnsafeRawBufferPointer, hash: SuiteHash, provider: CryptoProvider, for message: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
+        withAuthenticationCode(length: hash.length, { MAC.authenticationCode(key: key, hash: hash, provider: provider, for: message, into: $0) }, body)
     }
 
     /// application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N,
@@ -212,7 +249,13 @@ struct KeyedSecret: @unchecked Sendable {
     /// Derive-Secret(., "derived", "") then HKDF-Extract with `inputKeyMaterial`: the step
     /// from one stage's secret to the next, keyed.
     func nextStageSecret(inputKeyMaterial: SymmetricKey) -> KeyedSecret {
-        deriveKeyedSecret("derived", transcriptHash: hash.emptyHash).extractKeyed(inputKeyMaterial: inputKeyMaterial)
+        // The derived salt is used once: keyed and used where it is derived, on the stack.
+        let (hash, provider) = (self.hash, self.provider)
+        return withExpandedLabel("derived", context: hash.emptyHash, length: hash.length) { salt in
+            inputKeyMaterial.withUnsafeBytes { input in
+                Self.authenticationCode(key: salt, hash: hash, provider: provider, for: input) { KeyedSecret(bytes: $0, hash: hash, provider: provider) }
+            }
+        }
     }
 
     /// Writes HMAC(secret, message), a whole hash long, to the start of `output`.

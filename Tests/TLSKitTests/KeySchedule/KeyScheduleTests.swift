@@ -130,4 +130,27 @@ final class KeyScheduleTests: XCTestCase {
             bytes(early.handshake(sharedSecret: nil).master().resumption(transcriptHash: emptyHash).ticketPSK(nonce: [0, 1])).count,
             32)
     }
+
+    /// The binder computed with its keys used once on the stack is the Finished verify_data
+    /// with the binder key as the base key, as RFC 8446 §4.2.11.2 defines it, on every hash and
+    /// provider, computed from the HMACs themselves here.
+    func testBinderIsTheFinishedOfTheBinderKey() {
+        for (suite, length) in [(CipherSuite.TLS_AES_128_GCM_SHA256, 32), (.TLS_AES_256_GCM_SHA384, 48)] {
+            let transcriptHash = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            let psk = SymmetricKey(data: (0..<length).map { UInt8(truncatingIfNeeded: $0 &+ 3) })
+            for provider in CryptoProvider.all {
+                let early = KeySchedule.Early(suite: suite, psk: psk, provider: provider)
+                let binder = early.resumptionBinder(transcriptHash: transcriptHash)
+                XCTAssertEqual(binder, early.resumptionBinderKey().finishedVerifyData(transcriptHash: transcriptHash), "\(suite), \(provider)")
+                let binderKey = early.resumptionBinderKey().secretForTesting
+                let finishedKey = KeyedSecret(binderKey, hash: suite.suiteHash, provider: provider)
+                    .expandLabel("finished", context: [], length: length)
+                let expected: [UInt8] =
+                    length == 32
+                    ? Array(HMAC<SHA256>.authenticationCode(for: transcriptHash, using: finishedKey))
+                    : Array(HMAC<SHA384>.authenticationCode(for: transcriptHash, using: finishedKey))
+                XCTAssertEqual(binder, expected, "\(suite), \(provider)")
+            }
+        }
+    }
 }

@@ -52,7 +52,7 @@ extension ClientHandshake {
             var (message, bindersOffset) = hello.encodedWithBindersOffset()
             var transcript = prefix ?? TranscriptHash(suite: suite, provider: provider)
             transcript.update(message[..<bindersOffset])
-            let binder = earlySecret(suite: suite).resumptionBinderKey().finishedVerifyData(transcriptHash: transcript.digest())
+            let binder = earlySecret(suite: suite).resumptionBinder(transcriptHash: transcript.digest())
             hello.extensions.preSharedKey?.binders = [binder]
             // The one binder is the last field of the last extension (RFC 8446 §4.2.11).
             message.replaceSubrange((message.count - binder.count)..., with: binder)

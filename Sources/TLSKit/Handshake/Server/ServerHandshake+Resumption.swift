@@ -96,7 +96,7 @@ extension ServerHandshake.ExpectClientHello {
                 state.update(raw[..<truncatedLength])
                 truncatedTranscript = (state, state.digest())
             }
-            let expected = early.resumptionBinderKey().finishedVerifyData(transcriptHash: truncatedTranscript!.hash)
+            let expected = early.resumptionBinder(transcriptHash: truncatedTranscript!.hash)
             guard constantTimeEquals(expected, offered.binders[index]) else {
                 decision.rejections.append(.badBinder)
                 decision.binderIsForged = true
