@@ -225,7 +225,9 @@ struct KeyedSecret: @unchecked Sendable {
         return withExpandedLabel(label, context: hash.emptyHash, length: hash.length) { binderKey in
             KeyedSecret.withHKDFLabel("finished", context: [], length: hash.length, counter: true) { label in
                 Self.authenticationCode(key: binderKey, hash: hash, provider: provider, for: label) { finishedKey in
-                    transcriptHash.withUnsafeBytes { Self.authenticationCode(key: finishedKey, hash: hash, provider: provider, for: $0) { Array($0) } }
+                    transcriptHash.withUnsafeBytes {
+                        Self.authenticationCode(key: finishedKey, hash: hash, provider: provider, for: $0) { Array($0) }
+                    }
                 }
             }
         }
@@ -236,7 +238,8 @@ struct KeyedSecret: @unchecked Sendable {
         key: UnsafeRawBufferPointer, hash: SuiteHash, provider: CryptoProvider, for message: UnsafeRawBufferPointer,
         _ body: (UnsafeRawBufferPointer) -> Result
     ) -> Result {
-        withAuthenticationCode(length: hash.length, { MAC.authenticationCode(key: key, hash: hash, provider: provider, for: message, into: $0) }, body)
+        withAuthenticationCode(
+            length: hash.length, { MAC.authenticationCode(key: key, hash: hash, provider: provider, for: message, into: $0) }, body)
     }
 
     /// application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N,
@@ -253,7 +256,9 @@ struct KeyedSecret: @unchecked Sendable {
         let (hash, provider) = (self.hash, self.provider)
         return withExpandedLabel("derived", context: hash.emptyHash, length: hash.length) { salt in
             inputKeyMaterial.withUnsafeBytes { input in
-                Self.authenticationCode(key: salt, hash: hash, provider: provider, for: input) { KeyedSecret(bytes: $0, hash: hash, provider: provider) }
+                Self.authenticationCode(key: salt, hash: hash, provider: provider, for: input) {
+                    KeyedSecret(bytes: $0, hash: hash, provider: provider)
+                }
             }
         }
     }

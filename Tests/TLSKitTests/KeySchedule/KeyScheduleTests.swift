@@ -141,7 +141,8 @@ final class KeyScheduleTests: XCTestCase {
             for provider in CryptoProvider.all {
                 let early = KeySchedule.Early(suite: suite, psk: psk, provider: provider)
                 let binder = early.resumptionBinder(transcriptHash: transcriptHash)
-                XCTAssertEqual(binder, early.resumptionBinderKey().finishedVerifyData(transcriptHash: transcriptHash), "\(suite), \(provider)")
+                let finished = early.resumptionBinderKey().finishedVerifyData(transcriptHash: transcriptHash)
+                XCTAssertEqual(binder, finished, "\(suite), \(provider)")
                 let binderKey = early.resumptionBinderKey().secretForTesting
                 let finishedKey = KeyedSecret(binderKey, hash: suite.suiteHash, provider: provider)
                     .expandLabel("finished", context: [], length: length)
