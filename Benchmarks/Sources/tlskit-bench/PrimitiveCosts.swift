@@ -48,7 +48,8 @@ enum PrimitiveCosts {
             (try? AES.GCM.seal(record, using: aesKey, nonce: nonce, authenticating: info))?.tag.count ?? 0
         }
         sink &+= recordPathCosts(key: aesKey, nonce: nonce, calls: calls(20_000))
-        sink &+= smallRecordCosts(key: aesKey, nonce: nonce, calls: calls(200_000))
+        sink &+= recordAssemblyCosts(size: 200, name: "200", key: aesKey, nonce: nonce, calls: calls(200_000))
+        sink &+= recordAssemblyCosts(size: 16_384, name: "16k", key: aesKey, nonce: nonce, calls: calls(20_000))
         let signingKey = P256.Signing.PrivateKey()
         let signature = try! signingKey.signature(for: info)
         sink &+= measure("p256_sign", calls: calls(5_000)) { (try? signingKey.signature(for: info))?.rawRepresentation.count ?? 0 }
@@ -88,41 +89,9 @@ enum PrimitiveCosts {
             let box = try! AES.GCM.SealedBox(nonce: nonce, ciphertext: wire[..<tagStart], tag: wire[tagStart...])
             return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
         }
-        sink &+= measure("aes128gcm_open_16k_box_from_raw_buffers", calls: calls) {
-            wire.withUnsafeBytes { raw in
-                let box = try! AES.GCM.SealedBox(
-                    nonce: nonce, ciphertext: UnsafeRawBufferPointer(rebasing: raw[..<tagStart]),
-                    tag: UnsafeRawBufferPointer(rebasing: raw[tagStart...]))
-                return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
-            }
-        }
         sink &+= measure("aes128gcm_open_16k_box_from_combined_data", calls: calls) {
             let box = try! AES.GCM.SealedBox(combined: combined)
             return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
-        }
-        sink &+= measure("aes128gcm_open_16k_box_from_new_combined_data", calls: calls) {
-            var fresh = Data(count: 12 + wire.count)
-            fresh.withUnsafeMutableBytes { buffer in
-                nonce.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 12) }
-                wire.withUnsafeBytes { (buffer.baseAddress! + 12).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            }
-            let box = try! AES.GCM.SealedBox(combined: fresh)
-            return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
-        }
-        sink &+= measure("aes128gcm_seal_16k_read_combined", calls: calls) {
-            let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
-            return output.withUnsafeMutableBytes { out in
-                box.combined!.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress! + 12, byteCount: $0.count - 12) }
-                return out.count
-            }
-        }
-        sink &+= measure("aes128gcm_seal_16k_read_ciphertext_and_tag", calls: calls) {
-            let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
-            return output.withUnsafeMutableBytes { out in
-                box.ciphertext.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                box.tag.withUnsafeBytes { (out.baseAddress! + 16_384).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                return out.count
-            }
         }
         sink &+= measure("data_16k_copy_bytes_to", calls: calls) {
             output.withUnsafeMutableBytes { box.ciphertext.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: $0[5...])) }
@@ -141,18 +110,19 @@ enum PrimitiveCosts {
         return sink
     }
 
-    /// The two ways of opening a received 200-byte record with swift-crypto's public API,
-    /// each building its sealed box from the record's bytes on every call, and the two ways of
-    /// reading a seal's output back: what a handshake record costs beyond the AEAD itself.
-    private static func smallRecordCosts(key: SymmetricKey, nonce: AES.GCM.Nonce, calls: Int) -> Int {
-        let header: [UInt8] = [23, 3, 3, 0, 216]
-        let plaintext = [UInt8](repeating: 0x5a, count: 200)
+    /// The two ways of opening a received record of `size` bytes with swift-crypto's public
+    /// API, each building its sealed box from the record's bytes on every call, and the two ways
+    /// of reading a seal's output back: what a record costs beyond the AEAD itself, and so which
+    /// way the default provider takes for which records.
+    private static func recordAssemblyCosts(size: Int, name: String, key: SymmetricKey, nonce: AES.GCM.Nonce, calls: Int) -> Int {
+        let header: [UInt8] = [23, 3, 3, UInt8(truncatingIfNeeded: (size + 16) >> 8), UInt8(truncatingIfNeeded: size + 16)]
+        let plaintext = [UInt8](repeating: 0x5a, count: size)
         let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
         let wire = [UInt8](box.ciphertext) + [UInt8](box.tag)
         let tagStart = wire.count - 16
         var output = [UInt8](repeating: 0, count: wire.count)
         var sink = 0
-        sink &+= measure("aes128gcm_open_200_box_from_raw_buffers", calls: calls) {
+        sink &+= measure("aes128gcm_open_\(name)_box_from_raw_buffers", calls: calls) {
             wire.withUnsafeBytes { raw in
                 let box = try! AES.GCM.SealedBox(
                     nonce: nonce, ciphertext: UnsafeRawBufferPointer(rebasing: raw[..<tagStart]),
@@ -160,7 +130,7 @@ enum PrimitiveCosts {
                 return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
             }
         }
-        sink &+= measure("aes128gcm_open_200_box_from_new_combined_data", calls: calls) {
+        sink &+= measure("aes128gcm_open_\(name)_box_from_new_combined_data", calls: calls) {
             var combined = Data(count: 12 + wire.count)
             combined.withUnsafeMutableBytes { buffer in
                 nonce.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 12) }
@@ -169,15 +139,15 @@ enum PrimitiveCosts {
             let box = try! AES.GCM.SealedBox(combined: combined)
             return (try? AES.GCM.open(box, using: key, authenticating: header))?.count ?? 0
         }
-        sink &+= measure("aes128gcm_seal_200_read_ciphertext_and_tag", calls: calls) {
+        sink &+= measure("aes128gcm_seal_\(name)_read_ciphertext_and_tag", calls: calls) {
             let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
             return output.withUnsafeMutableBytes { out in
                 box.ciphertext.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                box.tag.withUnsafeBytes { (out.baseAddress! + 200).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                box.tag.withUnsafeBytes { (out.baseAddress! + size).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
                 return out.count
             }
         }
-        sink &+= measure("aes128gcm_seal_200_read_combined", calls: calls) {
+        sink &+= measure("aes128gcm_seal_\(name)_read_combined", calls: calls) {
             let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
             return output.withUnsafeMutableBytes { out in
                 box.combined!.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress! + 12, byteCount: $0.count - 12) }
