@@ -117,7 +117,8 @@ enum RecordAEAD: Sendable {
             let box =
                 ciphertextAndTag.count <= Self.combinedOpeningLimit
                 ? try AES.GCM.SealedBox(combined: Self.combined(nonce: nonce, ciphertextAndTag))
-                : try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: Self.ciphertext(ciphertextAndTag), tag: Self.tag(ciphertextAndTag))
+                : try AES.GCM.SealedBox(
+                    nonce: AES.GCM.Nonce(data: nonce), ciphertext: Self.ciphertext(ciphertextAndTag), tag: Self.tag(ciphertextAndTag))
             return try AES.GCM.open(box, using: key, authenticating: additionalData)
         case .chaChaPoly(let key):
             let box =
