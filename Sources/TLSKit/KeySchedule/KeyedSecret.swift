@@ -213,8 +213,15 @@ struct KeyedSecret: @unchecked Sendable {
         // The finished key is used once: keyed and used where it is derived, on the stack.
         let (hash, provider) = (self.hash, self.provider)
         return withExpandedLabel("finished", context: [], length: hash.length) { finishedKey in
-            transcriptHash.withUnsafeBytes { Self.authenticationCode(key: finishedKey, hash: hash, provider: provider, for: $0) { Array($0) } }
+            Self.verifyData(finishedKey: finishedKey, hash: hash, provider: provider, transcriptHash: transcriptHash)
         }
+    }
+
+    /// verify_data = HMAC(finished_key, transcript hash), the finished key used this once.
+    private static func verifyData(
+        finishedKey: UnsafeRawBufferPointer, hash: SuiteHash, provider: CryptoProvider, transcriptHash: [UInt8]
+    ) -> [UInt8] {
+        transcriptHash.withUnsafeBytes { authenticationCode(key: finishedKey, hash: hash, provider: provider, for: $0) { Array($0) } }
     }
 
     /// The PSK binder (RFC 8446 §4.2.11.2): the Finished verify_data with binder_key =
@@ -225,9 +232,7 @@ struct KeyedSecret: @unchecked Sendable {
         return withExpandedLabel(label, context: hash.emptyHash, length: hash.length) { binderKey in
             KeyedSecret.withHKDFLabel("finished", context: [], length: hash.length, counter: true) { label in
                 Self.authenticationCode(key: binderKey, hash: hash, provider: provider, for: label) { finishedKey in
-                    transcriptHash.withUnsafeBytes {
-                        Self.authenticationCode(key: finishedKey, hash: hash, provider: provider, for: $0) { Array($0) }
-                    }
+                    Self.verifyData(finishedKey: finishedKey, hash: hash, provider: provider, transcriptHash: transcriptHash)
                 }
             }
         }
